@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/** The `vidmae` command: parses arguments and hands each command to the library. */
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { registerExportOnnx } from "./commands/export-onnx.js";
+import { registerForward } from "./commands/forward.js";
+import { registerPull } from "./commands/pull.js";
+
+const program = new Command("vidmae")
+  .description("Video classification on VideoMAE embeddings")
+  .version(VERSION)
+  .showHelpAfterError();
+registerForward(program);
+registerExportOnnx(program);
+registerPull(program);
+await program.parseAsync();

@@ -1,0 +1,227 @@
+/**
+ * The VideoMAE encoder as an ONNX graph: one builder per HF module, each taking its checkpoint key prefix, so
+ * every weight is looked up by its exact key (see `keys.ts` for the layout and its quirks).
+ *
+ * Attention is emitted as the fused `com.microsoft` `Attention` op (packed QKV MatMul + softmax in one kernel):
+ * onnxruntime's optimiser does not fuse plain-op attention for us, and the fused kernel is several times faster.
+ * LayerNorm + residual and bias + GELU are left as plain ops that the optimiser fuses itself.
+ */
+import { VidmaeError } from "../../errors.js";
+import { type Attr, ELEM, GraphBuilder, float, int, ints, str } from "../onnx/graph.js";
+import type { VideoMAEConfig } from "./config.js";
+import type { CheckpointKind } from "./keys.js";
+import { sinusoidTable } from "./position.js";
+
+/** What a graph is built for: the clip length and which outputs it exposes. */
+export interface GraphOptions {
+  /** Frames per clip (a multiple of `tubelet_size`); the position table is computed for this length. */
+  frames: number;
+  /** Expose `hidden_states.0 … hidden_states.L` as outputs. */
+  hiddenStates: boolean;
+}
+
+/** Names of the outputs a built graph has. */
+export interface GraphOutputs {
+  names: string[];
+  tokens: number;
+}
+
+/** Weight lookup by exact (unprefixed) checkpoint key; the loader has already verified keys and shapes. */
+class Weights {
+  constructor(private readonly map: Map<string, Float32Array>) {}
+
+  get(key: string): Float32Array {
+    const w = this.map.get(key);
+    if (!w) throw new VidmaeError("E_CHECKPOINT", `missing tensor ${key}`);
+    return w;
+  }
+
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+}
+
+/** Row-major [rows, cols] → [cols, rows]: torch Linear stores [out, in], MatMul wants [in, out]. */
+function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c];
+  return out;
+}
+
+interface Ctx {
+  g: GraphBuilder;
+  w: Weights;
+  c: VideoMAEConfig;
+}
+
+/** `nn.Linear`: x · Wᵀ + b, weight `${prefix}weight` [out, in], bias `${prefix}bias` when present. */
+function linear({ g, w }: Ctx, prefix: string, x: string, inDim: number, outDim: number): string {
+  const weight = g.initializer(`${prefix}weight`, [inDim, outDim], transpose(w.get(`${prefix}weight`), outDim, inDim));
+  const y = g.node("MatMul", [x, weight], `${prefix}matmul`);
+  if (!w.has(`${prefix}bias`)) return y;
+  return g.node("Add", [y, g.initializer(`${prefix}bias`, [outDim], w.get(`${prefix}bias`))], `${prefix}add`);
+}
+
+/** `nn.LayerNorm` over the last axis. */
+function layerNorm({ g, w, c }: Ctx, prefix: string, x: string, eps: number): string {
+  const D = c.hidden_size;
+  const scale = g.initializer(`${prefix}weight`, [D], w.get(`${prefix}weight`));
+  const bias = g.initializer(`${prefix}bias`, [D], w.get(`${prefix}bias`));
+  return g.node("LayerNormalization", [x, scale, bias], `${prefix}out`, { axis: int(-1), epsilon: float(eps) });
+}
+
+/** `VideoMAEPatchEmbeddings`: Conv3d with kernel = stride = (tubelet, patch, patch) over [B, C, T, H, W]. */
+function patchEmbeddings(ctx: Ctx, prefix: string, pixelValues: string): string {
+  const { g, w, c } = ctx;
+  const D = c.hidden_size;
+  const k = [c.tubelet_size, c.patch_size, c.patch_size];
+  const weight = g.initializer(`${prefix}projection.weight`, [D, c.num_channels, ...k], w.get(`${prefix}projection.weight`));
+  const bias = g.initializer(`${prefix}projection.bias`, [D], w.get(`${prefix}projection.bias`));
+  // HF permutes [B, T, C, H, W] → [B, C, T, H, W] before the convolution.
+  const bcthw = g.node("Transpose", [pixelValues], `${prefix}permute`, { perm: ints([0, 2, 1, 3, 4]) });
+  const conv = g.node("Conv", [bcthw, weight, bias], `${prefix}projection`, { kernel_shape: ints(k), strides: ints(k) });
+  // flatten(2).transpose(1, 2): tokens in (t, h, w) row-major order.
+  const flat = g.node("Reshape", [conv, g.int64s(`${prefix}flat_shape`, [0, D, -1])], `${prefix}flatten`);
+  return g.node("Transpose", [flat], `${prefix}tokens`, { perm: ints([0, 2, 1]) });
+}
+
+/** `VideoMAEEmbeddings`: patch embeddings plus the fixed sinusoid table (not a checkpoint weight). */
+function embeddings(ctx: Ctx, prefix: string, pixelValues: string, tokens: number): string {
+  const patches = patchEmbeddings(ctx, `${prefix}patch_embeddings.`, pixelValues);
+  const table = ctx.g.initializer(`${prefix}position_embeddings`, [1, tokens, ctx.c.hidden_size], sinusoidTable(tokens, ctx.c.hidden_size));
+  return ctx.g.node("Add", [patches, table], `${prefix}out`);
+}
+
+/**
+ * `VideoMAESelfAttention` as one fused `Attention` node: packed [D, 3D] QKV weight, bias (q_bias, 0, v_bias).
+ * The key projection has no bias in HF, so its third of the packed bias is zero.
+ */
+function selfAttention(ctx: Ctx, prefix: string, x: string): string {
+  const { g, w, c } = ctx;
+  const D = c.hidden_size;
+  const packed = new Float32Array(D * 3 * D);
+  ["query", "key", "value"].forEach((proj, j) => {
+    const wt = w.get(`${prefix}${proj}.weight`); // [out, in]
+    for (let o = 0; o < D; o++) for (let i = 0; i < D; i++) packed[i * 3 * D + j * D + o] = wt[o * D + i];
+  });
+  const bias = new Float32Array(3 * D);
+  if (c.qkv_bias) {
+    bias.set(w.get(`${prefix}q_bias`), 0);
+    bias.set(w.get(`${prefix}v_bias`), 2 * D);
+  }
+  const weight = g.initializer(`${prefix}qkv.weight`, [D, 3 * D], packed);
+  const b = g.initializer(`${prefix}qkv.bias`, [3 * D], bias);
+  return g.node("Attention", [x, weight, b], `${prefix}context`, { num_heads: int(c.num_attention_heads) }, "com.microsoft");
+}
+
+/** `VideoMAEAttention`: self-attention then the output projection (`attention.output.dense`). */
+function attention(ctx: Ctx, prefix: string, x: string): string {
+  const D = ctx.c.hidden_size;
+  return linear(ctx, `${prefix}output.dense.`, selfAttention(ctx, `${prefix}attention.`, x), D, D);
+}
+
+/** The `hidden_act` of the config, built from ops (exact erf GELU for `gelu`, as HF's `ACT2FN`). */
+function activation({ g, c }: Ctx, prefix: string, x: string): string {
+  const scaledSigmoid = (k: number) => {
+    const kx = k === 1 ? x : g.node("Mul", [x, g.initializer(`${prefix}act_k`, [], new Float32Array([k]))], `${prefix}act_kx`);
+    return g.node("Mul", [x, g.node("Sigmoid", [kx], `${prefix}act_sigmoid`)], `${prefix}act`);
+  };
+  const gelu = (approximate: string): string => g.node("Gelu", [x], `${prefix}act`, { approximate: str(approximate) } as Record<string, Attr>);
+  switch (c.hidden_act) {
+    case "gelu":
+      return gelu("none");
+    case "gelu_new":
+    case "gelu_pytorch_tanh":
+    case "gelu_fast":
+      return gelu("tanh");
+    case "quick_gelu":
+      return scaledSigmoid(1.702);
+    case "silu":
+    case "swish":
+      return scaledSigmoid(1);
+    case "relu":
+      return g.node("Relu", [x], `${prefix}act`);
+  }
+}
+
+/** `VideoMAEIntermediate`: dense to `intermediate_size`, then the activation. */
+function intermediate(ctx: Ctx, prefix: string, x: string): string {
+  return activation(ctx, prefix, linear(ctx, `${prefix}dense.`, x, ctx.c.hidden_size, ctx.c.intermediate_size));
+}
+
+/** `VideoMAEOutput`: dense back to `hidden_size`, plus the residual. */
+function output(ctx: Ctx, prefix: string, x: string, residual: string): string {
+  const y = linear(ctx, `${prefix}dense.`, x, ctx.c.intermediate_size, ctx.c.hidden_size);
+  return ctx.g.node("Add", [y, residual], `${prefix}residual`);
+}
+
+/** `VideoMAELayer` (pre-norm): h = x + attn(LN(x)); y = h + mlp(LN(h)). */
+function layer(ctx: Ctx, prefix: string, x: string): string {
+  const eps = ctx.c.layer_norm_eps;
+  const attn = attention(ctx, `${prefix}attention.`, layerNorm(ctx, `${prefix}layernorm_before.`, x, eps));
+  const h = ctx.g.node("Add", [attn, x], `${prefix}attention_residual`);
+  const mlp = intermediate(ctx, `${prefix}intermediate.`, layerNorm(ctx, `${prefix}layernorm_after.`, h, eps));
+  return output(ctx, `${prefix}output.`, mlp, h);
+}
+
+/** `VideoMAEEncoder`: the layers in order; returns every hidden state (index 0 = the input). */
+function encoder(ctx: Ctx, prefix: string, x: string): string[] {
+  const states = [x];
+  for (let i = 0; i < ctx.c.num_hidden_layers; i++) states.push(layer(ctx, `${prefix}layer.${i}.`, states[i]));
+  return states;
+}
+
+/**
+ * The classification head of `VideoMAEForVideoClassification`: `fc_norm(mean over tokens)` (eps 1e-5, torch's
+ * default, not `layer_norm_eps`) with mean pooling, else token 0; then `classifier`.
+ */
+function classificationHead(ctx: Ctx, lastHidden: string, meanPooled: string, numLabels: number): { pooled: string; logits: string } {
+  const { g, c } = ctx;
+  const pooled = c.use_mean_pooling
+    ? layerNorm(ctx, "fc_norm.", meanPooled, 1e-5)
+    : g.node("Gather", [lastHidden, g.int64s("first_token", [0], [])], "first_token_state", { axis: int(1) });
+  return { pooled, logits: linear(ctx, "classifier.", pooled, c.hidden_size, numLabels) };
+}
+
+/**
+ * Builds the ONNX model for a verified checkpoint.
+ *
+ * @returns ModelProto bytes and the output names in order
+ * @example
+ * const { bytes } = buildVideoMAEGraph(ckpt.config, ckpt.kind, ckpt.weights, { frames: 16, hiddenStates: false }, {});
+ */
+export function buildVideoMAEGraph(
+  config: VideoMAEConfig,
+  kind: CheckpointKind,
+  weights: Map<string, Float32Array>,
+  options: GraphOptions,
+  metadata: Record<string, string>,
+): { bytes: Uint8Array } & GraphOutputs {
+  const g = new GraphBuilder();
+  const ctx: Ctx = { g, w: new Weights(weights), c: config };
+  const { frames } = options;
+  const side = config.image_size;
+  const tokens = (frames / config.tubelet_size) * (side / config.patch_size) ** 2;
+  const D = config.hidden_size;
+  const pixelValues = g.input("pixel_values", ELEM.float, ["batch", frames, config.num_channels, side, side]);
+
+  const states = encoder(ctx, "encoder.", embeddings(ctx, "embeddings.", pixelValues, tokens));
+  const last = states[states.length - 1];
+  const lastHidden = config.use_mean_pooling ? last : layerNorm(ctx, "layernorm.", last, config.layer_norm_eps);
+  const names: string[] = [];
+  const expose = (value: string, name: string, dims: (number | string)[]) => {
+    g.output(g.node("Identity", [value], name), ELEM.float, dims);
+    names.push(name);
+  };
+  expose(lastHidden, "last_hidden_state", ["batch", tokens, D]);
+  const meanPooled = g.node("ReduceMean", [lastHidden, g.int64s("token_axis", [1])], "token_mean", { keepdims: int(0) });
+  expose(meanPooled, "mean_pooled", ["batch", D]);
+  if (kind === "classification") {
+    const numLabels = weights.get("classifier.bias")!.length;
+    const head = classificationHead(ctx, lastHidden, meanPooled, numLabels);
+    expose(head.pooled, "pooled", ["batch", D]);
+    expose(head.logits, "logits", ["batch", numLabels]);
+  }
+  if (options.hiddenStates) states.forEach((s, i) => expose(s, `hidden_states.${i}`, ["batch", tokens, D]));
+  return { bytes: g.toModel({ producer: "vidmae", metadata }), names, tokens };
+}

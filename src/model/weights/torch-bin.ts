@@ -1,0 +1,339 @@
+/**
+ * PyTorch checkpoints in the `torch.save` zip format (torch >= 1.6, e.g. `pytorch_model.bin`), read without
+ * Python: `<archive>/data.pkl` is unpickled with an allowlist of the tensor-rebuild globals, and each tensor is
+ * cut from its `<archive>/data/<key>` storage blob, made contiguous and little-endian.
+ */
+import { type FileHandle, open } from "node:fs/promises";
+import { VidmaeError, wrapError } from "../../errors.js";
+import { PickleCallable, type PickleDict, unpickle } from "./pickle.js";
+import { DTYPE_BYTES, type DType, type RawTensor, numel } from "./tensor.js";
+import { type ByteSource, ZipReader, bufferSource, fileSource } from "./zip-reader.js";
+
+/** Legacy storage classes (`torch.FloatStorage`, ...) by the dtype of their elements. */
+const STORAGE_DTYPES: Record<string, DType> = {
+  FloatStorage: "F32",
+  HalfStorage: "F16",
+  BFloat16Storage: "BF16",
+  DoubleStorage: "F64",
+  LongStorage: "I64",
+  IntStorage: "I32",
+  ShortStorage: "I16",
+  CharStorage: "I8",
+  ByteStorage: "U8",
+  BoolStorage: "BOOL",
+  // Untyped storages count bytes; `_rebuild_tensor_v3` then gives the tensor's dtype.
+  UntypedStorage: "U8",
+};
+
+/** `torch.<dtype>` globals (passed to `_rebuild_tensor_v3`) that map onto a tag. */
+const TORCH_DTYPES: Record<string, DType> = {
+  float32: "F32",
+  float16: "F16",
+  bfloat16: "BF16",
+  float64: "F64",
+  int64: "I64",
+  int32: "I32",
+  int16: "I16",
+  int8: "I8",
+  uint8: "U8",
+  bool: "BOOL",
+};
+
+/** Dtypes torch pickles that have no tag: allowed as globals so the error can name the tensor and dtype. */
+const UNREADABLE_TORCH_DTYPES = [
+  "uint16",
+  "uint32",
+  "uint64",
+  "float8_e4m3fn",
+  "float8_e5m2",
+  "float8_e4m3fnuz",
+  "float8_e5m2fnuz",
+  "complex32",
+  "complex64",
+  "complex128",
+];
+
+/** A `torch.*Storage` class named in a persistent id. */
+class StorageType {
+  constructor(
+    readonly name: string,
+    readonly dtype: DType,
+  ) {}
+}
+
+/** A `torch.<dtype>` global. */
+class TorchDType {
+  constructor(
+    readonly name: string,
+    readonly tag: DType | undefined,
+  ) {}
+}
+
+/** A storage blob named by a persistent id: `<archive>/data/<key>`, elements of `dtype`. */
+class StorageRef {
+  constructor(
+    readonly key: string,
+    readonly dtype: DType,
+  ) {}
+}
+
+/** What `_rebuild_tensor_v2/v3` describe: a strided view of a storage, in elements of `dtype`. */
+class TensorRef {
+  constructor(
+    readonly storage: StorageRef,
+    readonly offset: number,
+    readonly shape: number[],
+    readonly stride: number[],
+    readonly dtype: TorchDType,
+    /** Names of set `conj`/`neg` bits: torch would apply them lazily, so such a tensor is refused. */
+    readonly flags: string[],
+  ) {}
+}
+
+const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isIndexList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isIndex);
+
+/** Allowed globals; `fail` builds the error for malformed arguments to a rebuild function. */
+function torchGlobals(fail: (why: string) => VidmaeError): Map<string, unknown> {
+  const rebuildTensor = (name: string, args: unknown[], dtype: unknown, metadata: unknown): TensorRef => {
+    const [storage, offset, shape, stride] = args;
+    if (
+      !(storage instanceof StorageRef) ||
+      !isIndex(offset) ||
+      !isIndexList(shape) ||
+      !isIndexList(stride) ||
+      shape.length !== stride.length ||
+      !(dtype instanceof TorchDType)
+    )
+      throw fail(`${name} got malformed arguments`);
+    const flags = metadata instanceof Map ? [...metadata].filter(([, on]) => on).map(([k]) => String(k)) : [];
+    return new TensorRef(storage, offset, shape, stride, dtype, flags);
+  };
+  const dtypeOfStorage = (s: unknown) =>
+    s instanceof StorageRef ? new TorchDType(s.dtype, s.dtype) : undefined;
+  const passParameter = (args: unknown[]) => {
+    if (!(args[0] instanceof TensorRef)) throw fail("_rebuild_parameter got malformed arguments");
+    return args[0];
+  };
+  const callables = [
+    new PickleCallable("collections.OrderedDict", (): PickleDict => new Map()),
+    new PickleCallable("torch._utils._rebuild_tensor_v2", (a) =>
+      rebuildTensor("_rebuild_tensor_v2", a, dtypeOfStorage(a[0]), a[6]),
+    ),
+    new PickleCallable("torch._utils._rebuild_tensor_v3", (a) =>
+      rebuildTensor("_rebuild_tensor_v3", a, a[6], a[7]),
+    ),
+    new PickleCallable("torch._utils._rebuild_parameter", passParameter),
+    new PickleCallable("torch._utils._rebuild_parameter_with_state", passParameter),
+  ];
+  const globals = new Map<string, unknown>(callables.map((c) => [c.name, c]));
+  for (const [name, dtype] of Object.entries(STORAGE_DTYPES))
+    globals.set(`torch.${name}`, new StorageType(name, dtype));
+  // The untyped class pickles under its defining module (torch.storage); accept the short name too.
+  globals.set("torch.storage.UntypedStorage", globals.get("torch.UntypedStorage"));
+  for (const [name, tag] of Object.entries(TORCH_DTYPES))
+    globals.set(`torch.${name}`, new TorchDType(name, tag));
+  for (const name of UNREADABLE_TORCH_DTYPES) globals.set(`torch.${name}`, new TorchDType(name, undefined));
+  return globals;
+}
+
+/** True for the pickle magic number of the pre-1.6 format, or the even older tar container. */
+function isLegacyFormat(head: Uint8Array): boolean {
+  const magic = [0x80, -1, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+  const pickled = head.length >= magic.length && magic.every((b, i) => b < 0 || head[i] === b);
+  const tar = new TextDecoder().decode(head.subarray(257, 262)) === "ustar";
+  return pickled || tar;
+}
+
+/** True when `stride` is the row-major layout of `shape` (strides of size-1 dims are free, as in torch). */
+function isContiguous(shape: number[], stride: number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && stride[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/** Copies a strided view (in elements of `size` bytes) into a new row-major buffer. */
+function gather(
+  src: Uint8Array,
+  size: number,
+  offset: number,
+  shape: number[],
+  stride: number[],
+): Uint8Array {
+  const out = new Uint8Array(numel(shape) * size);
+  const last = shape.length - 1;
+  const rowLen = shape[last];
+  const rowStride = stride[last];
+  const index = new Array<number>(last).fill(0);
+  let row = offset; // element offset of the current row's first element
+  for (let o = 0; o < out.length;) {
+    if (rowStride === 1) {
+      out.set(src.subarray(row * size, (row + rowLen) * size), o);
+      o += rowLen * size;
+    } else {
+      for (let j = 0; j < rowLen; j++) {
+        const at = (row + j * rowStride) * size;
+        for (let b = 0; b < size; b++) out[o++] = src[at + b];
+      }
+    }
+    // Odometer over the outer dims.
+    for (let d = last - 1; d >= 0; d--) {
+      row += stride[d];
+      if (++index[d] < shape[d]) break;
+      row -= stride[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** A copy of `bytes` with each `size`-byte element reversed (big-endian to little-endian). */
+function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += size)
+    for (let b = 0; b < size; b++) out[i + b] = bytes[i + size - 1 - b];
+  return out;
+}
+
+/** Reads every tensor of a torch zip checkpoint from `source`; `file` names it in errors. */
+async function loadTorchZip(source: ByteSource, file: string): Promise<Map<string, RawTensor>> {
+  const fail = (why: string) => new VidmaeError("E_WEIGHTS", `${file}: ${why}`);
+  if (isLegacyFormat(await source.read(0, Math.min(source.size, 512))))
+    throw new VidmaeError(
+      "E_WEIGHTS",
+      `${file} uses the legacy (pre-1.6) torch.save format; re-save it with a recent PyTorch or use model.safetensors`,
+    );
+  const zip = await ZipReader.open(source, file);
+  const pklName = [...zip.entries.keys()].find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  if (pklName === undefined)
+    throw fail("zip archive has no <archive>/data.pkl, so it is not a torch.save checkpoint");
+  const prefix = pklName.slice(0, -"data.pkl".length);
+  const pklSource = `${file}: ${pklName}`;
+
+  const persistentLoad = (pid: unknown): StorageRef => {
+    if (
+      !Array.isArray(pid) ||
+      pid[0] !== "storage" ||
+      !(pid[1] instanceof StorageType) ||
+      typeof pid[2] !== "string"
+    )
+      throw new VidmaeError(
+        "E_WEIGHTS",
+        `${pklSource}: unexpected persistent id (expected a ('storage', ...) tuple)`,
+      );
+    return new StorageRef(pid[2], pid[1].dtype);
+  };
+  const globals = torchGlobals((why) => new VidmaeError("E_WEIGHTS", `${pklSource}: ${why}`));
+  const root = unpickle(await zip.read(zip.entries.get(pklName)!), {
+    source: pklSource,
+    globals,
+    persistentLoad,
+  });
+  if (!(root instanceof Map)) throw fail(`${pklName} holds no dict of tensors`);
+
+  const refs = new Map<string, TensorRef>();
+  for (const [key, value] of root) {
+    if (!(value instanceof TensorRef)) throw fail(`state dict entry ${String(key)} is not a tensor`);
+    refs.set(String(key), value);
+  }
+
+  const byteorderEntry = zip.entries.get(`${prefix}byteorder`);
+  const byteorder = byteorderEntry
+    ? new TextDecoder().decode(await zip.read(byteorderEntry)).trim()
+    : "little";
+  if (byteorder !== "little" && byteorder !== "big")
+    throw fail(`${prefix}byteorder is "${byteorder}", not little or big`);
+
+  const blobs = new Map<string, Uint8Array>();
+  const out = new Map<string, RawTensor>();
+  for (const [name, t] of refs) {
+    const blobName = `${prefix}data/${t.storage.key}`;
+    let blob = blobs.get(blobName);
+    if (blob === undefined) {
+      const entry = zip.entries.get(blobName);
+      if (entry === undefined)
+        throw fail(`storage ${blobName} of tensor ${name} is missing from the archive`);
+      blob = await zip.read(entry);
+      const unit = DTYPE_BYTES[t.storage.dtype];
+      // Swap a whole storage once: tensors sharing it (tied weights) must not swap it twice.
+      if (byteorder === "big" && unit > 1) blob = swapBytes(blob, unit);
+      blobs.set(blobName, blob);
+    }
+    out.set(name, materialize(name, t, blob, blobName, file));
+  }
+  return out;
+}
+
+/** Cuts one tensor out of its storage blob: a view when already contiguous, else a row-major copy. */
+function materialize(
+  name: string,
+  t: TensorRef,
+  blob: Uint8Array,
+  blobName: string,
+  file: string,
+): RawTensor {
+  const dtype = t.dtype.tag;
+  if (dtype === undefined)
+    throw new VidmaeError(
+      "E_UNSUPPORTED_DTYPE",
+      `${file}: tensor ${name} has dtype torch.${t.dtype.name}, which vidmae cannot read`,
+    );
+  if (t.flags.length > 0)
+    throw new VidmaeError(
+      "E_WEIGHTS",
+      `${file}: tensor ${name} has lazy ${t.flags.join("/")} bits set, which vidmae cannot apply`,
+    );
+  const size = DTYPE_BYTES[dtype];
+  const n = numel(t.shape);
+  if (n === 0) return { dtype, shape: t.shape, data: new Uint8Array(0) };
+  const lastElement = t.shape.reduce((at, dim, d) => at + (dim - 1) * t.stride[d], t.offset);
+  const need = (lastElement + 1) * size;
+  if (need > blob.length)
+    throw new VidmaeError(
+      "E_WEIGHTS",
+      `${file}: tensor ${name} needs ${need} bytes of ${blobName}, which has ${blob.length}`,
+    );
+  const data = isContiguous(t.shape, t.stride)
+    ? blob.subarray(t.offset * size, (t.offset + n) * size)
+    : gather(blob, size, t.offset, t.shape, t.stride);
+  return { dtype, shape: t.shape, data };
+}
+
+/**
+ * Parses a `torch.save` zip checkpoint held in memory. Contiguous tensors are views into `bytes` (no copy);
+ * strided ones are copied.
+ *
+ * @param bytes - the whole file
+ * @param file - the file name, used in error messages
+ * @throws VidmaeError `E_WEIGHTS` (legacy format, not a zip, truncated, no data.pkl, a disallowed global or
+ *   unknown opcode in it, a storage too short for its tensor), `E_UNSUPPORTED_DTYPE` (e.g. float8 tensors)
+ * @example
+ * const tensors = await parseTorchBin(await readFile("pytorch_model.bin"), "pytorch_model.bin");
+ * tensors.get("classifier.weight")?.shape; // [5, 32]
+ */
+export function parseTorchBin(bytes: Uint8Array, file: string): Promise<Map<string, RawTensor>> {
+  return loadTorchZip(bufferSource(bytes), file);
+}
+
+/**
+ * Reads a `torch.save` zip checkpoint from disk, one storage blob at a time (never the whole file at once).
+ *
+ * @throws VidmaeError `E_IO` when the file cannot be read; otherwise as {@link parseTorchBin}
+ * @example
+ * const tensors = await readTorchBin("hub/videomae-base/pytorch_model.bin");
+ * tensors.get("videomae.embeddings.patch_embeddings.projection.weight")?.dtype; // "F32"
+ */
+export async function readTorchBin(path: string): Promise<Map<string, RawTensor>> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, "r");
+    return await loadTorchZip(await fileSource(handle), path);
+  } catch (e) {
+    throw wrapError(e, "E_IO", `Cannot read ${path}`);
+  } finally {
+    await handle?.close();
+  }
+}
