@@ -23,9 +23,13 @@ if (!only || only.has("model")) {
   log(`# VideoMAE ViT-B (random weights, 16x224x224, fp32), ${threads} threads`);
   const m = await benchModel({ threads, cacheDir });
   log(`plain MatMul peak          ${fmt(m.matmul_gflops, 1)} GFLOP/s`);
-  log(`graph build + session      ${fmt(m.build_s_cold)} s cold, ${fmt(m.load_s_warm)} s warm (cached graph)`);
+  log(
+    `graph build + session      ${fmt(m.build_s_cold)} s cold, ${fmt(m.load_s_warm)} s warm (cached graph)`,
+  );
   for (const [batch, r] of Object.entries(m.fp32))
-    log(`${batch.padEnd(26)} ${fmt(r.clips_per_s, 3)} clips/s  ${fmt(r.gflops, 1)} GFLOP/s  ${fmt(100 * r.fraction_of_peak, 1)}% of MatMul peak`);
+    log(
+      `${batch.padEnd(26)} ${fmt(r.clips_per_s, 3)} clips/s  ${fmt(r.gflops, 1)} GFLOP/s  ${fmt(100 * r.fraction_of_peak, 1)}% of MatMul peak`,
+    );
   results.model = m;
 }
 

@@ -32,9 +32,16 @@ export async function matmulGflops(threads: number): Promise<number> {
   const [m, k, n] = [1568, 768, 3072];
   const g = new GraphBuilder();
   const a = g.input("a", ELEM.float, [m, k]);
-  const w = g.initializer("w", [k, n], Float32Array.from({ length: k * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5));
+  const w = g.initializer(
+    "w",
+    [k, n],
+    Float32Array.from({ length: k * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5),
+  );
   g.output(g.node("MatMul", [a, w], "y"), ELEM.float, [m, n]);
-  const session = await ort.InferenceSession.create(g.toModel({ producer: "vidmae-bench" }), { intraOpNumThreads: threads, graphOptimizationLevel: "all" });
+  const session = await ort.InferenceSession.create(g.toModel({ producer: "vidmae-bench" }), {
+    intraOpNumThreads: threads,
+    graphOptimizationLevel: "all",
+  });
   const input = new ort.Tensor("float32", new Float32Array(m * k).fill(0.5), [m, k]);
   const seconds = await time(() => session.run({ a: input }), 10);
   await session.release();
@@ -44,7 +51,11 @@ export async function matmulGflops(threads: number): Promise<number> {
 /** ViT-B as VideoMAE-base ships it (VideoMAEConfig defaults). */
 export async function vitBase(cacheDir: string): Promise<string> {
   const dir = join(cacheDir, "videomae-vitb-random");
-  if (!existsSync(join(dir, "model.safetensors"))) await writeRandomCheckpoint(dir, { kind: "classification", labels: Array.from({ length: 400 }, (_, i) => `class_${i}`) });
+  if (!existsSync(join(dir, "model.safetensors")))
+    await writeRandomCheckpoint(dir, {
+      kind: "classification",
+      labels: Array.from({ length: 400 }, (_, i) => `class_${i}`),
+    });
   return dir;
 }
 
@@ -63,7 +74,11 @@ export interface ModelBench {
  * @example
  * const figures = await benchModel({ threads: 2, cacheDir: "bench/.cache" });
  */
-export async function benchModel(opts: { threads: number; cacheDir: string; batches?: number[] }): Promise<ModelBench> {
+export async function benchModel(opts: {
+  threads: number;
+  cacheDir: string;
+  batches?: number[];
+}): Promise<ModelBench> {
   const dir = await vitBase(opts.cacheDir);
   const graphCache = join(opts.cacheDir, "graphs-bench");
   await rm(graphCache, { recursive: true, force: true });

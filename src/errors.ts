@@ -84,7 +84,10 @@ function describe(value: unknown): string {
  * // VidmaeError E_INVALID_ARGUMENT: Expected positive integer for clips but received -1 of type number
  */
 export function invalidParameterError(name: string, expected: string, actual: unknown): VidmaeError {
-  return new VidmaeError("E_INVALID_ARGUMENT", `Expected ${expected} for ${name} but received ${describe(actual)}`);
+  return new VidmaeError(
+    "E_INVALID_ARGUMENT",
+    `Expected ${expected} for ${name} but received ${describe(actual)}`,
+  );
 }
 
 /**

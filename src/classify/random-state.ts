@@ -11,9 +11,6 @@ const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 const MATRIX_A = 0x9908b0df;
 
-/** A seed for {@link RandomState}: an integer in [0, 2³² − 1], or undefined for a fresh random seed. */
-export type RandomSeed = number | undefined;
-
 /**
  * MT19937 with numpy's legacy seeding and draw methods (`random_sample`, `uniform`, `shuffle`).
  *
@@ -25,13 +22,12 @@ export class RandomState {
   private readonly state = new Uint32Array(N);
   private position = N;
 
-  /** @param seed - integer in [0, 2³² − 1]; undefined draws a seed from `Math.random` (not reproducible). */
-  constructor(seed?: RandomSeed) {
-    const s = seed ?? Math.floor(Math.random() * 0x100000000);
-    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) {
+  /** @param seed - integer in [0, 2³² − 1] (numpy's legacy integer seeding) */
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw invalidParameterError("randomState", "integer in [0, 4294967295]", seed);
     }
-    this.state[0] = s;
+    this.state[0] = seed;
     for (let i = 1; i < N; i++) {
       const prev = this.state[i - 1] ^ (this.state[i - 1] >>> 30);
       this.state[i] = Math.imul(1812433253, prev) + i;

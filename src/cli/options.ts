@@ -14,7 +14,10 @@ export const positiveInt = (expected = "positive integer") =>
 
 /** Options every command that loads a model takes. */
 export const modelOptionsSchema = z.object({
-  model: z.string().min(1).default(() => process.env.VIDMAE_MODEL || DEFAULT_MODEL),
+  model: z
+    .string()
+    .min(1)
+    .default(() => process.env.VIDMAE_MODEL || DEFAULT_MODEL),
   revision: z.string().min(1).optional(),
   threads: positiveInt().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),

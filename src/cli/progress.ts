@@ -11,11 +11,18 @@ import type { PullProgress } from "../model/hub/pull.js";
  * @example
  * const bar = downloadBar(); await pullModel(repo, { onProgress: bar.update }); bar.stop();
  */
-export function downloadBar(stream: NodeJS.WriteStream = process.stderr): { update: (e: PullProgress) => void; stop: () => void } {
+export function downloadBar(stream: NodeJS.WriteStream = process.stderr): {
+  update: (e: PullProgress) => void;
+  stop: () => void;
+} {
   if (!stream.isTTY) return { update: () => {}, stop: () => {} };
   const mb = (n: number) => (n / 1e6).toFixed(1);
   const bar = new cliProgress.SingleBar(
-    { stream, format: "downloading {file} [{bar}] {percentage}% {done}/{all} MB eta {eta_formatted}", hideCursor: true },
+    {
+      stream,
+      format: "downloading {file} [{bar}] {percentage}% {done}/{all} MB eta {eta_formatted}",
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -10,7 +10,9 @@ import { VidmaeError } from "../errors.js";
  * @example
  * program.command("pull").action(action(async (repo) => { … }));
  */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -19,7 +21,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
         process.stderr.write(`vidmae: ${e.message}\n`);
         process.exitCode = 1;
       } else {
-        process.stderr.write(`vidmae: unexpected error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.stderr.write(
+          `vidmae: unexpected error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+        );
         process.exitCode = 70;
       }
     }

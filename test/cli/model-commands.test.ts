@@ -15,7 +15,12 @@ let env: Record<string, string>;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-cli-"));
   // Keep every cache of these runs inside the temp dir, and never reach a real hub.
-  env = { VIDMAE_CACHE: join(tmp, "vidmae-cache"), HF_HUB_CACHE: join(tmp, "hf-cache"), HF_ENDPOINT: "http://127.0.0.1:9", HF_TOKEN: "" };
+  env = {
+    VIDMAE_CACHE: join(tmp, "vidmae-cache"),
+    HF_HUB_CACHE: join(tmp, "hf-cache"),
+    HF_ENDPOINT: "http://127.0.0.1:9",
+    HF_TOKEN: "",
+  };
 });
 after(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -31,7 +36,19 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** Runs `vidmae forward` on a fixture's reference input and compares every output it shares with the reference. */
 async function checkForward(modelDir: string, refDir: string, tag: string): Promise<string[]> {
   const out = join(tmp, `${tag}.safetensors`);
-  const run = await runCli(["forward", "--model", modelDir, "--input", join(refDir, "reference.safetensors"), "--out", out, "--hidden-states"], env);
+  const run = await runCli(
+    [
+      "forward",
+      "--model",
+      modelDir,
+      "--input",
+      join(refDir, "reference.safetensors"),
+      "--out",
+      out,
+      "--hidden-states",
+    ],
+    env,
+  );
   assert.equal(run.code, 0, run.stderr);
   const got = await readSafetensors(out);
   const ref = await readSafetensors(join(refDir, "reference.safetensors"));
@@ -49,15 +66,22 @@ async function checkForward(modelDir: string, refDir: string, tag: string): Prom
 describe("vidmae forward", () => {
   test("matches the reference for the three checkpoint classes within 1e-4", async () => {
     const hs = ["hidden_states.0", "hidden_states.1", "hidden_states.2"];
-    assert.deepEqual(await checkForward(fixture("videomae/tiny-model"), fixture("videomae/tiny-model"), "model"), [...hs, "last_hidden_state", "mean_pooled"]);
-    assert.deepEqual(await checkForward(fixture("videomae/tiny-classifier"), fixture("videomae/tiny-classifier"), "classifier"), [
-      ...hs,
-      "last_hidden_state",
-      "logits",
-      "mean_pooled",
-      "pooled",
-    ]);
-    assert.deepEqual(await checkForward(fixture("videomae/tiny-pretrain"), fixture("videomae/tiny-pretrain"), "pretrain"), [...hs, "last_hidden_state", "mean_pooled"]);
+    assert.deepEqual(
+      await checkForward(fixture("videomae/tiny-model"), fixture("videomae/tiny-model"), "model"),
+      [...hs, "last_hidden_state", "mean_pooled"],
+    );
+    assert.deepEqual(
+      await checkForward(
+        fixture("videomae/tiny-classifier"),
+        fixture("videomae/tiny-classifier"),
+        "classifier",
+      ),
+      [...hs, "last_hidden_state", "logits", "mean_pooled", "pooled"],
+    );
+    assert.deepEqual(
+      await checkForward(fixture("videomae/tiny-pretrain"), fixture("videomae/tiny-pretrain"), "pretrain"),
+      [...hs, "last_hidden_state", "mean_pooled"],
+    );
   });
 
   test("matches the reference from the pytorch_model.bin copy", async () => {
@@ -72,38 +96,76 @@ describe("vidmae forward", () => {
     const noConfig = join(tmp, "no-config");
     await mkdir(noConfig);
     const input = fixture("videomae/tiny-model/reference.safetensors");
-    const run = await runCli(["forward", "--model", noConfig, "--input", input, "--out", join(tmp, "x.safetensors")], env);
+    const run = await runCli(
+      ["forward", "--model", noConfig, "--input", input, "--out", join(tmp, "x.safetensors")],
+      env,
+    );
     assert.equal(run.code, 1);
-    assert.equal(run.stderr, `vidmae: ${join(noConfig, "config.json")}: missing; a VideoMAE model directory needs a config.json\n`);
+    assert.equal(
+      run.stderr,
+      `vidmae: ${join(noConfig, "config.json")}: missing; a VideoMAE model directory needs a config.json\n`,
+    );
 
     const truncated = join(tmp, "truncated");
     await mkdir(truncated);
     await copyFile(fixture("videomae/tiny-model/config.json"), join(truncated, "config.json"));
     const weights = await readFile(fixture("videomae/tiny-model/model.safetensors"));
     await writeFile(join(truncated, "model.safetensors"), weights.subarray(0, weights.byteLength - 1000));
-    const bad = await runCli(["forward", "--model", truncated, "--input", input, "--out", join(tmp, "x.safetensors")], env);
+    const bad = await runCli(
+      ["forward", "--model", truncated, "--input", input, "--out", join(tmp, "x.safetensors")],
+      env,
+    );
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^vidmae: \S+model\.safetensors: file is truncated: tensor \S+ ends at byte \d+ of a \d+-byte data section\n$/);
+    assert.match(
+      bad.stderr,
+      /^vidmae: \S+model\.safetensors: file is truncated: tensor \S+ ends at byte \d+ of a \d+-byte data section\n$/,
+    );
     assert.doesNotMatch(bad.stderr, /\n\s+at /); // no stack trace
 
-    const wrongInput = await runCli(["forward", "--model", fixture("videomae/tiny-model"), "--input", fixture("videomae/tiny-classifier/model.safetensors"), "--out", join(tmp, "x.safetensors")], env);
+    const wrongInput = await runCli(
+      [
+        "forward",
+        "--model",
+        fixture("videomae/tiny-model"),
+        "--input",
+        fixture("videomae/tiny-classifier/model.safetensors"),
+        "--out",
+        join(tmp, "x.safetensors"),
+      ],
+      env,
+    );
     assert.equal(wrongInput.code, 1);
-    assert.match(wrongInput.stderr, /^vidmae: \S+: no tensor named pixel_values \(found: classifier\.bias, classifier\.weight, /);
+    assert.match(
+      wrongInput.stderr,
+      /^vidmae: \S+: no tensor named pixel_values \(found: classifier\.bias, classifier\.weight, /,
+    );
 
     const threads = await runCli(["forward", "--input", input, "--out", "x", "--threads", "0"], env);
     assert.equal(threads.code, 1);
-    assert.equal(threads.stderr, 'vidmae: Expected positive integer for --threads but received "0" of type string\n');
+    assert.equal(
+      threads.stderr,
+      'vidmae: Expected positive integer for --threads but received "0" of type string\n',
+    );
   });
 });
 
 describe("vidmae export-onnx", () => {
   test("writes a standalone graph with named inputs/outputs and the label map", async () => {
     const out = join(tmp, "classifier.onnx");
-    const run = await runCli(["export-onnx", "--model", fixture("videomae/tiny-classifier"), "--out", out], env);
+    const run = await runCli(
+      ["export-onnx", "--model", fixture("videomae/tiny-classifier"), "--out", out],
+      env,
+    );
     assert.equal(run.code, 0, run.stderr);
     const model = onnxProto.onnx.ModelProto.decode(await readFile(out));
-    assert.deepEqual(model.graph!.input!.map((i) => i.name), ["pixel_values"]);
-    assert.deepEqual(model.graph!.output!.map((o) => o.name), ["last_hidden_state", "mean_pooled", "pooled", "logits"]);
+    assert.deepEqual(
+      model.graph!.input!.map((i) => i.name),
+      ["pixel_values"],
+    );
+    assert.deepEqual(
+      model.graph!.output!.map((o) => o.name),
+      ["last_hidden_state", "mean_pooled", "pooled", "logits"],
+    );
     const meta = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
     assert.equal(JSON.parse(meta.id2label)["4"], "juggling");
     assert.equal(meta.model_type, "videomae");
@@ -116,9 +178,17 @@ describe("vidmae pull and --model org/name against a local hub", () => {
   before(async () => {
     const dir = fixture("videomae/tiny-classifier");
     const files: Record<string, Uint8Array> = {};
-    for (const f of ["config.json", "preprocessor_config.json", "model.safetensors", "pytorch_model.bin", "README.md"])
+    for (const f of [
+      "config.json",
+      "preprocessor_config.json",
+      "model.safetensors",
+      "pytorch_model.bin",
+      "README.md",
+    ])
       files[f] = f === "README.md" ? Buffer.from("# tiny") : await readFile(join(dir, f));
-    hub = await startFakeHub({ "test-org/tiny-classifier": { refs: { main: commit }, commits: { [commit]: files } } });
+    hub = await startFakeHub({
+      "test-org/tiny-classifier": { refs: { main: commit }, commits: { [commit]: files } },
+    });
   });
   after(async () => hub.close());
 
@@ -128,17 +198,39 @@ describe("vidmae pull and --model org/name against a local hub", () => {
     assert.equal(pull.code, 0, pull.stderr);
     const snapshot = join(env.HF_HUB_CACHE, "models--test-org--tiny-classifier", "snapshots", commit);
     assert.equal(pull.stdout, `${snapshot}\n`);
-    assert.equal((await readFile(join(env.HF_HUB_CACHE, "models--test-org--tiny-classifier", "refs", "main"), "utf8")).trim(), commit);
+    assert.equal(
+      (
+        await readFile(join(env.HF_HUB_CACHE, "models--test-org--tiny-classifier", "refs", "main"), "utf8")
+      ).trim(),
+      commit,
+    );
     const { readdir } = await import("node:fs/promises");
-    assert.deepEqual((await readdir(snapshot)).sort(), ["config.json", "model.safetensors", "preprocessor_config.json"]);
+    assert.deepEqual((await readdir(snapshot)).sort(), [
+      "config.json",
+      "model.safetensors",
+      "preprocessor_config.json",
+    ]);
 
     // Offline, the cached snapshot serves --model org/name.
     const offline = { ...hubEnv, HF_HUB_OFFLINE: "1" };
     const out = join(tmp, "hub-forward.safetensors");
-    const fwd = await runCli(["forward", "--model", "test-org/tiny-classifier", "--input", fixture("videomae/tiny-classifier/reference.safetensors"), "--out", out], offline);
+    const fwd = await runCli(
+      [
+        "forward",
+        "--model",
+        "test-org/tiny-classifier",
+        "--input",
+        fixture("videomae/tiny-classifier/reference.safetensors"),
+        "--out",
+        out,
+      ],
+      offline,
+    );
     assert.equal(fwd.code, 0, fwd.stderr);
     const logits = (await readSafetensors(out)).get("logits")!;
-    const ref = (await readSafetensors(fixture("videomae/tiny-classifier/reference.safetensors"))).get("logits")!;
+    const ref = (await readSafetensors(fixture("videomae/tiny-classifier/reference.safetensors"))).get(
+      "logits",
+    )!;
     assert.ok(maxAbsDiff(toFloat32(logits, "l", out), toFloat32(ref, "l", "ref")) <= 1e-4);
   });
 

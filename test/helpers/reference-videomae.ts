@@ -7,7 +7,14 @@ import type { VideoMAEConfig } from "../../src/model/videomae/config.js";
 
 type W = Map<string, Float32Array>;
 
-function layerNorm(x: Float64Array, rows: number, d: number, g: Float32Array, b: Float32Array, eps: number): Float64Array {
+function layerNorm(
+  x: Float64Array,
+  rows: number,
+  d: number,
+  g: Float32Array,
+  b: Float32Array,
+  eps: number,
+): Float64Array {
   const out = new Float64Array(x.length);
   for (let r = 0; r < rows; r++) {
     let mean = 0;
@@ -22,7 +29,14 @@ function layerNorm(x: Float64Array, rows: number, d: number, g: Float32Array, b:
 }
 
 /** y = x · Wᵀ + b with W stored [out, in]. */
-function linear(x: Float64Array, rows: number, inD: number, w: Float32Array, b: Float32Array | undefined, outD: number): Float64Array {
+function linear(
+  x: Float64Array,
+  rows: number,
+  inD: number,
+  w: Float32Array,
+  b: Float32Array | undefined,
+  outD: number,
+): Float64Array {
   const out = new Float64Array(rows * outD);
   for (let r = 0; r < rows; r++)
     for (let o = 0; o < outD; o++) {
@@ -114,10 +128,31 @@ export function referenceForward(
   const hd = D / H;
   for (let l = 0; l < c.num_hidden_layers; l++) {
     const p = `encoder.layer.${l}.`;
-    const ln1 = layerNorm(x, N, D, w.get(`${p}layernorm_before.weight`)!, w.get(`${p}layernorm_before.bias`)!, c.layer_norm_eps);
-    const q = linear(ln1, N, D, w.get(`${p}attention.attention.query.weight`)!, w.get(`${p}attention.attention.q_bias`), D);
+    const ln1 = layerNorm(
+      x,
+      N,
+      D,
+      w.get(`${p}layernorm_before.weight`)!,
+      w.get(`${p}layernorm_before.bias`)!,
+      c.layer_norm_eps,
+    );
+    const q = linear(
+      ln1,
+      N,
+      D,
+      w.get(`${p}attention.attention.query.weight`)!,
+      w.get(`${p}attention.attention.q_bias`),
+      D,
+    );
     const k = linear(ln1, N, D, w.get(`${p}attention.attention.key.weight`)!, undefined, D);
-    const v = linear(ln1, N, D, w.get(`${p}attention.attention.value.weight`)!, w.get(`${p}attention.attention.v_bias`), D);
+    const v = linear(
+      ln1,
+      N,
+      D,
+      w.get(`${p}attention.attention.value.weight`)!,
+      w.get(`${p}attention.attention.v_bias`),
+      D,
+    );
     const ctx = new Float64Array(N * D);
     const scores = new Float64Array(N);
     for (let h = 0; h < H; h++)
@@ -130,24 +165,54 @@ export function referenceForward(
           max = Math.max(max, scores[j]);
         }
         let sum = 0;
-        for (let j = 0; j < N; j++) sum += (scores[j] = Math.exp(scores[j] - max));
+        for (let j = 0; j < N; j++) sum += scores[j] = Math.exp(scores[j] - max);
         for (let j = 0; j < N; j++)
           for (let e = 0; e < hd; e++) ctx[i * D + h * hd + e] += (scores[j] / sum) * v[j * D + h * hd + e];
       }
-    const attnOut = linear(ctx, N, D, w.get(`${p}attention.output.dense.weight`)!, w.get(`${p}attention.output.dense.bias`), D);
-    const h1 = x.map((val, i) => val + attnOut[i]);
-    const ln2 = layerNorm(h1, N, D, w.get(`${p}layernorm_after.weight`)!, w.get(`${p}layernorm_after.bias`)!, c.layer_norm_eps);
-    const inter = linear(ln2, N, D, w.get(`${p}intermediate.dense.weight`)!, w.get(`${p}intermediate.dense.bias`), c.intermediate_size).map((val) =>
-      act(c.hidden_act, val),
+    const attnOut = linear(
+      ctx,
+      N,
+      D,
+      w.get(`${p}attention.output.dense.weight`)!,
+      w.get(`${p}attention.output.dense.bias`),
+      D,
     );
-    const out = linear(inter, N, c.intermediate_size, w.get(`${p}output.dense.weight`)!, w.get(`${p}output.dense.bias`), D);
+    const h1 = x.map((val, i) => val + attnOut[i]);
+    const ln2 = layerNorm(
+      h1,
+      N,
+      D,
+      w.get(`${p}layernorm_after.weight`)!,
+      w.get(`${p}layernorm_after.bias`)!,
+      c.layer_norm_eps,
+    );
+    const inter = linear(
+      ln2,
+      N,
+      D,
+      w.get(`${p}intermediate.dense.weight`)!,
+      w.get(`${p}intermediate.dense.bias`),
+      c.intermediate_size,
+    ).map((val) => act(c.hidden_act, val));
+    const out = linear(
+      inter,
+      N,
+      c.intermediate_size,
+      w.get(`${p}output.dense.weight`)!,
+      w.get(`${p}output.dense.bias`),
+      D,
+    );
     x = h1.map((val, i) => val + out[i]);
   }
-  const lastHidden = c.use_mean_pooling ? x : layerNorm(x, N, D, w.get("layernorm.weight")!, w.get("layernorm.bias")!, c.layer_norm_eps);
+  const lastHidden = c.use_mean_pooling
+    ? x
+    : layerNorm(x, N, D, w.get("layernorm.weight")!, w.get("layernorm.bias")!, c.layer_norm_eps);
   const meanPooled = new Float64Array(D);
   for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) meanPooled[j] += lastHidden[i * D + j] / N;
   if (numLabels === 0) return { lastHidden, meanPooled };
-  const pooled = c.use_mean_pooling ? layerNorm(meanPooled, 1, D, w.get("fc_norm.weight")!, w.get("fc_norm.bias")!, 1e-5) : lastHidden.slice(0, D);
+  const pooled = c.use_mean_pooling
+    ? layerNorm(meanPooled, 1, D, w.get("fc_norm.weight")!, w.get("fc_norm.bias")!, 1e-5)
+    : lastHidden.slice(0, D);
   const logits = linear(pooled, 1, D, w.get("classifier.weight")!, w.get("classifier.bias"), numLabels);
   return { lastHidden, meanPooled, pooled, logits };
 }

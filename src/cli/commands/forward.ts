@@ -23,8 +23,13 @@ const schema = modelOptionsSchema.extend({
 export function registerForward(program: Command): void {
   program
     .command("forward")
-    .description("run the encoder on pixel_values [B, T, C, H, W] from a safetensors file; write its outputs as float32 safetensors")
-    .option("--model <dir|repo>", "model directory or Hugging Face repo id (default: $VIDMAE_MODEL or MCG-NJU/videomae-base-finetuned-kinetics)")
+    .description(
+      "run the encoder on pixel_values [B, T, C, H, W] from a safetensors file; write its outputs as float32 safetensors",
+    )
+    .option(
+      "--model <dir|repo>",
+      "model directory or Hugging Face repo id (default: $VIDMAE_MODEL or MCG-NJU/videomae-base-finetuned-kinetics)",
+    )
     .option("--revision <rev>", "hub branch, tag or commit")
     .requiredOption("--input <file>", "safetensors file holding the tensor pixel_values")
     .requiredOption("--out <file>", "safetensors file to write")
@@ -36,9 +41,16 @@ export function registerForward(program: Command): void {
         const opts = parseOptions(schema, raw);
         const tensors = await readSafetensors(opts.input);
         const pv = tensors.get("pixel_values");
-        if (!pv) throw new VidmaeError("E_INVALID_ARGUMENT", `${opts.input}: no tensor named pixel_values (found: ${[...tensors.keys()].join(", ") || "none"})`);
+        if (!pv)
+          throw new VidmaeError(
+            "E_INVALID_ARGUMENT",
+            `${opts.input}: no tensor named pixel_values (found: ${[...tensors.keys()].join(", ") || "none"})`,
+          );
         const model = await loadCliModel(opts);
-        const out = await model.forward({ data: toFloat32(pv, "pixel_values", opts.input), dims: pv.shape }, { hiddenStates: opts.hiddenStates });
+        const out = await model.forward(
+          { data: toFloat32(pv, "pixel_values", opts.input), dims: pv.shape },
+          { hiddenStates: opts.hiddenStates },
+        );
         const result: Record<string, RawTensor> = {
           last_hidden_state: fromFloat32(out.lastHiddenState.data, out.lastHiddenState.dims),
           mean_pooled: fromFloat32(out.meanPooled.data, out.meanPooled.dims),

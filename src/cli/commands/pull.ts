@@ -17,14 +17,20 @@ const schema = z.object({ revision: z.string().min(1).optional() });
 export function registerPull(program: Command): void {
   program
     .command("pull <repo>")
-    .description("download a model's files (config, preprocessor config, weights) into the Hugging Face cache")
+    .description(
+      "download a model's files (config, preprocessor config, weights) into the Hugging Face cache",
+    )
     .option("--revision <rev>", "branch, tag or commit (default: main)")
     .action(
       action(async (repo: string, raw: Record<string, unknown>) => {
         const opts = parseOptions(schema, raw);
         const bar = downloadBar();
-        const result = await pullModel(repo, { revision: opts.revision, onProgress: bar.update }).finally(bar.stop);
-        const how = result.fromCache ? "from the cache" : `${(result.downloadedBytes / 1e6).toFixed(1)} MB downloaded`;
+        const result = await pullModel(repo, { revision: opts.revision, onProgress: bar.update }).finally(
+          bar.stop,
+        );
+        const how = result.fromCache
+          ? "from the cache"
+          : `${(result.downloadedBytes / 1e6).toFixed(1)} MB downloaded`;
         process.stdout.write(`${result.dir}\n`);
         process.stderr.write(`vidmae: ${repo}@${result.commit}: ${result.files.join(", ")} (${how})\n`);
       }),

@@ -47,7 +47,10 @@ export interface CachedGraph<Meta> {
  * @example
  * const hit = await readCachedGraph<{ outputs: string[] }>(cacheDir, key);
  */
-export async function readCachedGraph<Meta>(cacheDir: string, key: string): Promise<CachedGraph<Meta> | null> {
+export async function readCachedGraph<Meta>(
+  cacheDir: string,
+  key: string,
+): Promise<CachedGraph<Meta> | null> {
   const path = join(cacheDir, "graphs", `${key}.onnx`);
   try {
     const meta = JSON.parse(await readFile(join(cacheDir, "graphs", `${key}.json`), "utf8")) as Meta;
@@ -64,7 +67,12 @@ export async function readCachedGraph<Meta>(cacheDir: string, key: string): Prom
  * @example
  * await writeCachedGraph(cacheDir, key, bytes, { outputs });
  */
-export async function writeCachedGraph(cacheDir: string, key: string, bytes: Uint8Array, meta: unknown): Promise<string> {
+export async function writeCachedGraph(
+  cacheDir: string,
+  key: string,
+  bytes: Uint8Array,
+  meta: unknown,
+): Promise<string> {
   const dir = join(cacheDir, "graphs");
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${key}.onnx`);

@@ -62,7 +62,10 @@ function valueInfo(name: string, elemType: number, dims: readonly Dim[]): IValue
 }
 
 /** Data types the builders use. */
-export const ELEM = { float: onnx.TensorProto.DataType.FLOAT, int64: onnx.TensorProto.DataType.INT64 } as const;
+export const ELEM = {
+  float: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+} as const;
 
 /**
  * Accumulates nodes, initializers, inputs and outputs, then serialises an ONNX ModelProto.
@@ -109,7 +112,10 @@ export class GraphBuilder {
   initializer(name: string, dims: readonly number[], data: Float32Array): string {
     const expected = dims.reduce((a, b) => a * b, 1);
     if (data.length !== expected)
-      throw new VidmaeError("E_SHAPE", `initializer ${name}: ${data.length} values do not fill dims [${dims.join(", ")}]`);
+      throw new VidmaeError(
+        "E_SHAPE",
+        `initializer ${name}: ${data.length} values do not fill dims [${dims.join(", ")}]`,
+      );
     const unique = this.unique(name);
     this.initializers.push({
       name: unique,
@@ -142,7 +148,13 @@ export class GraphBuilder {
    * @param attrs - typed attributes
    * @param domain - `""` for ai.onnx, `"com.microsoft"` for contrib ops
    */
-  node(opType: string, inputs: readonly string[], name: string, attrs: Record<string, Attr> = {}, domain = ""): string {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    name: string,
+    attrs: Record<string, Attr> = {},
+    domain = "",
+  ): string {
     const out = this.unique(name);
     this.nodes.push({
       opType,
@@ -160,7 +172,12 @@ export class GraphBuilder {
    *
    * @param meta.metadata - string pairs stored in the model's `metadata_props` (e.g. the label map)
    */
-  toModel(meta: { producer: string; producerVersion?: string; graphName?: string; metadata?: Record<string, string> }): Uint8Array {
+  toModel(meta: {
+    producer: string;
+    producerVersion?: string;
+    graphName?: string;
+    metadata?: Record<string, string>;
+  }): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       producerName: meta.producer,

@@ -70,9 +70,15 @@ export function findWeightsFile(dir: string): string | null {
   return name ? join(dir, name) : null;
 }
 
-async function readWeights(dir: string): Promise<{ file: string; tensors: Map<string, RawTensor>; files: string[] }> {
+async function readWeights(
+  dir: string,
+): Promise<{ file: string; tensors: Map<string, RawTensor>; files: string[] }> {
   const file = findWeightsFile(dir);
-  if (!file) throw new VidmaeError("E_CHECKPOINT", `${dir}: no weights found (expected one of ${WEIGHT_FILES.join(", ")})`);
+  if (!file)
+    throw new VidmaeError(
+      "E_CHECKPOINT",
+      `${dir}: no weights found (expected one of ${WEIGHT_FILES.join(", ")})`,
+    );
   const name = basename(file) as (typeof WEIGHT_FILES)[number];
   switch (name) {
     case "model.safetensors":
@@ -120,7 +126,12 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const prefix = wrapped ? "videomae." : "";
 
   // HF's num_labels is len(id2label); without a label map the classifier's rows say it.
-  const numLabels = kind !== "classification" ? 0 : config.id2label ? Object.keys(config.id2label).length : (tensors.get("classifier.weight")?.shape[0] ?? 0);
+  const numLabels =
+    kind !== "classification"
+      ? 0
+      : config.id2label
+        ? Object.keys(config.id2label).length
+        : (tensors.get("classifier.weight")?.shape[0] ?? 0);
   const expected = new Map<string, number[]>();
   for (const [k, shape] of encoderKeys(config)) expected.set(prefix + k, shape);
   if (kind === "classification") for (const [k, shape] of headKeys(config, numLabels)) expected.set(k, shape);
@@ -130,12 +141,16 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     const t = tensors.get(key);
     if (!t) problems.push(`missing tensor ${key} (expected shape ${shapeText(shape)})`);
     else if (shapeText(t.shape) !== shapeText(shape))
-      problems.push(`tensor ${key} has shape ${shapeText(t.shape)} but the config implies ${shapeText(shape)}`);
+      problems.push(
+        `tensor ${key} has shape ${shapeText(t.shape)} but the config implies ${shapeText(shape)}`,
+      );
   }
   for (const key of raw) {
     const ignored = kind === "pretraining" && PRETRAINING_ONLY.some((p) => key.startsWith(p));
     if (!expected.has(key) && !ignored)
-      problems.push(`unexpected tensor ${key} with shape ${shapeText(tensors.get(key)!.shape)} (not part of this config)`);
+      problems.push(
+        `unexpected tensor ${key} with shape ${shapeText(tensors.get(key)!.shape)} (not part of this config)`,
+      );
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join("; ");

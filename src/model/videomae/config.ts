@@ -6,13 +6,24 @@ import { z } from "zod";
 import { VidmaeError, wrapError } from "../../errors.js";
 
 /** Activation names HF's `ACT2FN` maps for this model, and what we build for each. */
-export const HIDDEN_ACTS = ["gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu", "relu", "silu", "swish"] as const;
+export const HIDDEN_ACTS = [
+  "gelu",
+  "gelu_new",
+  "gelu_pytorch_tanh",
+  "gelu_fast",
+  "quick_gelu",
+  "relu",
+  "silu",
+  "swish",
+] as const;
 
 const positiveInt = z.number().int().positive();
 
 /** Schema of a VideoMAE `config.json`; every default is `VideoMAEConfig`'s. Unknown fields are ignored. */
 export const videoMAEConfigSchema = z.object({
-  model_type: z.literal("videomae", { error: (i) => `expected "videomae" but received ${JSON.stringify(i.input)}` }),
+  model_type: z.literal("videomae", {
+    error: (i) => `expected "videomae" but received ${JSON.stringify(i.input)}`,
+  }),
   architectures: z.array(z.string()).optional(),
   image_size: positiveInt.default(224),
   patch_size: positiveInt.default(16),
@@ -55,9 +66,15 @@ export function parseVideoMAEConfig(json: unknown, file: string): VideoMAEConfig
       `${file}: field hidden_size: ${c.hidden_size} is not a multiple of num_attention_heads (${c.num_attention_heads})`,
     );
   if (c.image_size % c.patch_size !== 0)
-    throw new VidmaeError("E_CONFIG", `${file}: field image_size: ${c.image_size} is not a multiple of patch_size (${c.patch_size})`);
+    throw new VidmaeError(
+      "E_CONFIG",
+      `${file}: field image_size: ${c.image_size} is not a multiple of patch_size (${c.patch_size})`,
+    );
   if (c.num_frames % c.tubelet_size !== 0)
-    throw new VidmaeError("E_CONFIG", `${file}: field num_frames: ${c.num_frames} is not a multiple of tubelet_size (${c.tubelet_size})`);
+    throw new VidmaeError(
+      "E_CONFIG",
+      `${file}: field num_frames: ${c.num_frames} is not a multiple of tubelet_size (${c.tubelet_size})`,
+    );
   return c;
 }
 
@@ -74,7 +91,11 @@ export async function loadVideoMAEConfig(path: string): Promise<VideoMAEConfig> 
     text = await readFile(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT")
-      throw new VidmaeError("E_CHECKPOINT", `${path}: missing; a VideoMAE model directory needs a config.json`, { cause: e });
+      throw new VidmaeError(
+        "E_CHECKPOINT",
+        `${path}: missing; a VideoMAE model directory needs a config.json`,
+        { cause: e },
+      );
     throw wrapError(e, "E_IO", `Cannot read ${path}`);
   }
   let json: unknown;

@@ -30,17 +30,23 @@ export const PRETRAINING_ONLY = ["decoder.", "encoder_to_decoder.", "mask_token"
 export function encoderKeys(c: VideoMAEConfig): Map<string, number[]> {
   const D = c.hidden_size;
   const keys = new Map<string, number[]>([
-    ["embeddings.patch_embeddings.projection.weight", [D, c.num_channels, c.tubelet_size, c.patch_size, c.patch_size]],
+    [
+      "embeddings.patch_embeddings.projection.weight",
+      [D, c.num_channels, c.tubelet_size, c.patch_size, c.patch_size],
+    ],
     ["embeddings.patch_embeddings.projection.bias", [D]],
   ]);
   for (let i = 0; i < c.num_hidden_layers; i++) {
     const p = `encoder.layer.${i}.`;
     keys.set(`${p}layernorm_before.weight`, [D]).set(`${p}layernorm_before.bias`, [D]);
     for (const proj of ["query", "key", "value"]) keys.set(`${p}attention.attention.${proj}.weight`, [D, D]);
-    if (c.qkv_bias) keys.set(`${p}attention.attention.q_bias`, [D]).set(`${p}attention.attention.v_bias`, [D]);
+    if (c.qkv_bias)
+      keys.set(`${p}attention.attention.q_bias`, [D]).set(`${p}attention.attention.v_bias`, [D]);
     keys.set(`${p}attention.output.dense.weight`, [D, D]).set(`${p}attention.output.dense.bias`, [D]);
     keys.set(`${p}layernorm_after.weight`, [D]).set(`${p}layernorm_after.bias`, [D]);
-    keys.set(`${p}intermediate.dense.weight`, [c.intermediate_size, D]).set(`${p}intermediate.dense.bias`, [c.intermediate_size]);
+    keys
+      .set(`${p}intermediate.dense.weight`, [c.intermediate_size, D])
+      .set(`${p}intermediate.dense.bias`, [c.intermediate_size]);
     keys.set(`${p}output.dense.weight`, [D, c.intermediate_size]).set(`${p}output.dense.bias`, [D]);
   }
   if (!c.use_mean_pooling) keys.set("layernorm.weight", [D]).set("layernorm.bias", [D]);

@@ -129,7 +129,12 @@ export class VideoMAE {
       throw invalidParameterError("executionProvider", "one of: cpu, cuda", opts.executionProvider);
     const config = await loadVideoMAEConfig(join(dir, "config.json"));
     const weightsFile = findWeightsFile(dir);
-    const model = new VideoMAE(dir, config, [join(dir, "config.json"), ...(weightsFile ? [weightsFile] : [])], opts);
+    const model = new VideoMAE(
+      dir,
+      config,
+      [join(dir, "config.json"), ...(weightsFile ? [weightsFile] : [])],
+      opts,
+    );
     // Kind and labels come from the cached description or the verified checkpoint: one default-length graph
     // is prepared now so a bad checkpoint fails at load time, not at the first clip.
     model.description = (await model.graph(config.num_frames, false)).meta;
@@ -152,20 +157,31 @@ export class VideoMAE {
   }
 
   /** Builds (or reads from the cache) the graph for a clip length and output set; returns its bytes or path. */
-  private async graphSource(frames: number, hiddenStates: boolean): Promise<{ source: string | Uint8Array; meta: GraphMeta }> {
+  private async graphSource(
+    frames: number,
+    hiddenStates: boolean,
+  ): Promise<{ source: string | Uint8Array; meta: GraphMeta }> {
     const key = await fingerprint(this.files, { frames, hiddenStates, GRAPH_FORMAT, VERSION });
     if (this.options.cache) {
       const hit = await readCachedGraph<GraphMeta>(this.options.cacheDir, key);
       if (hit) return { source: hit.path, meta: hit.meta };
     }
     const ckpt = await this.checkpoint();
-    const { bytes, names } = buildVideoMAEGraph(ckpt.config, ckpt.kind, ckpt.weights, { frames, hiddenStates }, this.metadata(ckpt));
+    const { bytes, names } = buildVideoMAEGraph(
+      ckpt.config,
+      ckpt.kind,
+      ckpt.weights,
+      { frames, hiddenStates },
+      this.metadata(ckpt),
+    );
     const meta: GraphMeta = { kind: ckpt.kind, labels: ckpt.labels, outputs: names };
     if (this.options.cache) {
       try {
         return { source: await writeCachedGraph(this.options.cacheDir, key, bytes, meta), meta };
       } catch (e) {
-        this.options.onWarning(wrapError(e, "E_IO", `Could not cache the ONNX graph in ${this.options.cacheDir}`).message);
+        this.options.onWarning(
+          wrapError(e, "E_IO", `Could not cache the ONNX graph in ${this.options.cacheDir}`).message,
+        );
       }
     }
     return { source: bytes, meta };
@@ -173,12 +189,21 @@ export class VideoMAE {
 
   /** The label map and config travel inside exported graphs' metadata. */
   private metadata(ckpt: Checkpoint): Record<string, string> {
-    const meta: Record<string, string> = { producer: `vidmae ${VERSION}`, model_type: "videomae", kind: ckpt.kind, config: JSON.stringify(ckpt.config) };
-    if (ckpt.labels) meta.id2label = JSON.stringify(Object.fromEntries(ckpt.labels.map((l, i) => [String(i), l])));
+    const meta: Record<string, string> = {
+      producer: `vidmae ${VERSION}`,
+      model_type: "videomae",
+      kind: ckpt.kind,
+      config: JSON.stringify(ckpt.config),
+    };
+    if (ckpt.labels)
+      meta.id2label = JSON.stringify(Object.fromEntries(ckpt.labels.map((l, i) => [String(i), l])));
     return meta;
   }
 
-  private graph(frames: number, hiddenStates: boolean): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
+  private graph(
+    frames: number,
+    hiddenStates: boolean,
+  ): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
     const id = `${frames}:${hiddenStates}`;
     let entry = this.sessions.get(id);
     if (!entry) {
@@ -189,7 +214,10 @@ export class VideoMAE {
     return entry;
   }
 
-  private async createSession(frames: number, hiddenStates: boolean): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
+  private async createSession(
+    frames: number,
+    hiddenStates: boolean,
+  ): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
     const { source, meta } = await this.graphSource(frames, hiddenStates);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: this.options.executionProvider === "cuda" ? ["cuda", "cpu"] : ["cpu"],
@@ -203,7 +231,11 @@ export class VideoMAE {
           : await ort.InferenceSession.create(source, sessionOptions);
       return { session, meta };
     } catch (e) {
-      throw wrapError(e, "E_INFERENCE", `${this.dir}: onnxruntime could not create a session (${this.options.executionProvider})`);
+      throw wrapError(
+        e,
+        "E_INFERENCE",
+        `${this.dir}: onnxruntime could not create a session (${this.options.executionProvider})`,
+      );
     }
   }
 
@@ -222,8 +254,11 @@ export class VideoMAE {
     if (length !== b * t * ch * h * w) throw fail(`${length} values do not fill it`);
     if (ch !== c.num_channels) throw fail(`the model expects ${c.num_channels} channels`);
     if (h !== c.image_size || w !== c.image_size)
-      throw fail(`the model takes ${c.image_size}x${c.image_size} images (image_size), not ${h}x${w}; resize the frames first`);
-    if (t % c.tubelet_size !== 0) throw fail(`the frame count ${t} is not a multiple of tubelet_size ${c.tubelet_size}`);
+      throw fail(
+        `the model takes ${c.image_size}x${c.image_size} images (image_size), not ${h}x${w}; resize the frames first`,
+      );
+    if (t % c.tubelet_size !== 0)
+      throw fail(`the frame count ${t} is not a multiple of tubelet_size ${c.tubelet_size}`);
     if (t !== c.num_frames && !this.warnedFrames.has(t)) {
       this.warnedFrames.add(t);
       this.options.onWarning(
@@ -246,7 +281,9 @@ export class VideoMAE {
     const { session, meta } = await this.graph(pixelValues.dims[1], hiddenStates);
     let out: ort.InferenceSession.ReturnType;
     try {
-      out = await session.run({ pixel_values: new ort.Tensor("float32", pixelValues.data, pixelValues.dims) });
+      out = await session.run({
+        pixel_values: new ort.Tensor("float32", pixelValues.data, pixelValues.dims),
+      });
     } catch (e) {
       throw wrapError(e, "E_INFERENCE", `${this.dir}: inference failed`);
     }
@@ -254,12 +291,16 @@ export class VideoMAE {
       const t = out[name];
       return { data: t.data as Float32Array, dims: [...t.dims] };
     };
-    const result: ForwardResult = { lastHiddenState: get("last_hidden_state"), meanPooled: get("mean_pooled") };
+    const result: ForwardResult = {
+      lastHiddenState: get("last_hidden_state"),
+      meanPooled: get("mean_pooled"),
+    };
     if (meta.kind === "classification") {
       result.pooled = get("pooled");
       result.logits = get("logits");
     }
-    if (hiddenStates) result.hiddenStates = meta.outputs.filter((n) => n.startsWith("hidden_states.")).map(get);
+    if (hiddenStates)
+      result.hiddenStates = meta.outputs.filter((n) => n.startsWith("hidden_states.")).map(get);
     return result;
   }
 
@@ -295,7 +336,11 @@ export class VideoMAE {
   async exportOnnx(options: { frames?: number; hiddenStates?: boolean } = {}): Promise<Uint8Array> {
     const frames = options.frames ?? this.config.num_frames;
     if (!Number.isInteger(frames) || frames < 1 || frames % this.config.tubelet_size !== 0)
-      throw invalidParameterError("frames", `positive multiple of tubelet_size (${this.config.tubelet_size})`, frames);
+      throw invalidParameterError(
+        "frames",
+        `positive multiple of tubelet_size (${this.config.tubelet_size})`,
+        frames,
+      );
     const { source } = await this.graphSource(frames, options.hiddenStates ?? false);
     return typeof source === "string" ? readFile(source) : source;
   }

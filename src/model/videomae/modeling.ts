@@ -56,7 +56,11 @@ interface Ctx {
 
 /** `nn.Linear`: x · Wᵀ + b, weight `${prefix}weight` [out, in], bias `${prefix}bias` when present. */
 function linear({ g, w }: Ctx, prefix: string, x: string, inDim: number, outDim: number): string {
-  const weight = g.initializer(`${prefix}weight`, [inDim, outDim], transpose(w.get(`${prefix}weight`), outDim, inDim));
+  const weight = g.initializer(
+    `${prefix}weight`,
+    [inDim, outDim],
+    transpose(w.get(`${prefix}weight`), outDim, inDim),
+  );
   const y = g.node("MatMul", [x, weight], `${prefix}matmul`);
   if (!w.has(`${prefix}bias`)) return y;
   return g.node("Add", [y, g.initializer(`${prefix}bias`, [outDim], w.get(`${prefix}bias`))], `${prefix}add`);
@@ -67,7 +71,10 @@ function layerNorm({ g, w, c }: Ctx, prefix: string, x: string, eps: number): st
   const D = c.hidden_size;
   const scale = g.initializer(`${prefix}weight`, [D], w.get(`${prefix}weight`));
   const bias = g.initializer(`${prefix}bias`, [D], w.get(`${prefix}bias`));
-  return g.node("LayerNormalization", [x, scale, bias], `${prefix}out`, { axis: int(-1), epsilon: float(eps) });
+  return g.node("LayerNormalization", [x, scale, bias], `${prefix}out`, {
+    axis: int(-1),
+    epsilon: float(eps),
+  });
 }
 
 /** `VideoMAEPatchEmbeddings`: Conv3d with kernel = stride = (tubelet, patch, patch) over [B, C, T, H, W]. */
@@ -75,11 +82,18 @@ function patchEmbeddings(ctx: Ctx, prefix: string, pixelValues: string): string 
   const { g, w, c } = ctx;
   const D = c.hidden_size;
   const k = [c.tubelet_size, c.patch_size, c.patch_size];
-  const weight = g.initializer(`${prefix}projection.weight`, [D, c.num_channels, ...k], w.get(`${prefix}projection.weight`));
+  const weight = g.initializer(
+    `${prefix}projection.weight`,
+    [D, c.num_channels, ...k],
+    w.get(`${prefix}projection.weight`),
+  );
   const bias = g.initializer(`${prefix}projection.bias`, [D], w.get(`${prefix}projection.bias`));
   // HF permutes [B, T, C, H, W] → [B, C, T, H, W] before the convolution.
   const bcthw = g.node("Transpose", [pixelValues], `${prefix}permute`, { perm: ints([0, 2, 1, 3, 4]) });
-  const conv = g.node("Conv", [bcthw, weight, bias], `${prefix}projection`, { kernel_shape: ints(k), strides: ints(k) });
+  const conv = g.node("Conv", [bcthw, weight, bias], `${prefix}projection`, {
+    kernel_shape: ints(k),
+    strides: ints(k),
+  });
   // flatten(2).transpose(1, 2): tokens in (t, h, w) row-major order.
   const flat = g.node("Reshape", [conv, g.int64s(`${prefix}flat_shape`, [0, D, -1])], `${prefix}flatten`);
   return g.node("Transpose", [flat], `${prefix}tokens`, { perm: ints([0, 2, 1]) });
@@ -88,7 +102,11 @@ function patchEmbeddings(ctx: Ctx, prefix: string, pixelValues: string): string 
 /** `VideoMAEEmbeddings`: patch embeddings plus the fixed sinusoid table (not a checkpoint weight). */
 function embeddings(ctx: Ctx, prefix: string, pixelValues: string, tokens: number): string {
   const patches = patchEmbeddings(ctx, `${prefix}patch_embeddings.`, pixelValues);
-  const table = ctx.g.initializer(`${prefix}position_embeddings`, [1, tokens, ctx.c.hidden_size], sinusoidTable(tokens, ctx.c.hidden_size));
+  const table = ctx.g.initializer(
+    `${prefix}position_embeddings`,
+    [1, tokens, ctx.c.hidden_size],
+    sinusoidTable(tokens, ctx.c.hidden_size),
+  );
   return ctx.g.node("Add", [patches, table], `${prefix}out`);
 }
 
@@ -111,7 +129,13 @@ function selfAttention(ctx: Ctx, prefix: string, x: string): string {
   }
   const weight = g.initializer(`${prefix}qkv.weight`, [D, 3 * D], packed);
   const b = g.initializer(`${prefix}qkv.bias`, [3 * D], bias);
-  return g.node("Attention", [x, weight, b], `${prefix}context`, { num_heads: int(c.num_attention_heads) }, "com.microsoft");
+  return g.node(
+    "Attention",
+    [x, weight, b],
+    `${prefix}context`,
+    { num_heads: int(c.num_attention_heads) },
+    "com.microsoft",
+  );
 }
 
 /** `VideoMAEAttention`: self-attention then the output projection (`attention.output.dense`). */
@@ -123,10 +147,14 @@ function attention(ctx: Ctx, prefix: string, x: string): string {
 /** The `hidden_act` of the config, built from ops (exact erf GELU for `gelu`, as HF's `ACT2FN`). */
 function activation({ g, c }: Ctx, prefix: string, x: string): string {
   const scaledSigmoid = (k: number) => {
-    const kx = k === 1 ? x : g.node("Mul", [x, g.initializer(`${prefix}act_k`, [], new Float32Array([k]))], `${prefix}act_kx`);
+    const kx =
+      k === 1
+        ? x
+        : g.node("Mul", [x, g.initializer(`${prefix}act_k`, [], new Float32Array([k]))], `${prefix}act_kx`);
     return g.node("Mul", [x, g.node("Sigmoid", [kx], `${prefix}act_sigmoid`)], `${prefix}act`);
   };
-  const gelu = (approximate: string): string => g.node("Gelu", [x], `${prefix}act`, { approximate: str(approximate) } as Record<string, Attr>);
+  const gelu = (approximate: string): string =>
+    g.node("Gelu", [x], `${prefix}act`, { approximate: str(approximate) } as Record<string, Attr>);
   switch (c.hidden_act) {
     case "gelu":
       return gelu("none");
@@ -146,7 +174,11 @@ function activation({ g, c }: Ctx, prefix: string, x: string): string {
 
 /** `VideoMAEIntermediate`: dense to `intermediate_size`, then the activation. */
 function intermediate(ctx: Ctx, prefix: string, x: string): string {
-  return activation(ctx, prefix, linear(ctx, `${prefix}dense.`, x, ctx.c.hidden_size, ctx.c.intermediate_size));
+  return activation(
+    ctx,
+    prefix,
+    linear(ctx, `${prefix}dense.`, x, ctx.c.hidden_size, ctx.c.intermediate_size),
+  );
 }
 
 /** `VideoMAEOutput`: dense back to `hidden_size`, plus the residual. */
@@ -160,14 +192,19 @@ function layer(ctx: Ctx, prefix: string, x: string): string {
   const eps = ctx.c.layer_norm_eps;
   const attn = attention(ctx, `${prefix}attention.`, layerNorm(ctx, `${prefix}layernorm_before.`, x, eps));
   const h = ctx.g.node("Add", [attn, x], `${prefix}attention_residual`);
-  const mlp = intermediate(ctx, `${prefix}intermediate.`, layerNorm(ctx, `${prefix}layernorm_after.`, h, eps));
+  const mlp = intermediate(
+    ctx,
+    `${prefix}intermediate.`,
+    layerNorm(ctx, `${prefix}layernorm_after.`, h, eps),
+  );
   return output(ctx, `${prefix}output.`, mlp, h);
 }
 
 /** `VideoMAEEncoder`: the layers in order; returns every hidden state (index 0 = the input). */
 function encoder(ctx: Ctx, prefix: string, x: string): string[] {
   const states = [x];
-  for (let i = 0; i < ctx.c.num_hidden_layers; i++) states.push(layer(ctx, `${prefix}layer.${i}.`, states[i]));
+  for (let i = 0; i < ctx.c.num_hidden_layers; i++)
+    states.push(layer(ctx, `${prefix}layer.${i}.`, states[i]));
   return states;
 }
 
@@ -175,7 +212,12 @@ function encoder(ctx: Ctx, prefix: string, x: string): string[] {
  * The classification head of `VideoMAEForVideoClassification`: `fc_norm(mean over tokens)` (eps 1e-5, torch's
  * default, not `layer_norm_eps`) with mean pooling, else token 0; then `classifier`.
  */
-function classificationHead(ctx: Ctx, lastHidden: string, meanPooled: string, numLabels: number): { pooled: string; logits: string } {
+function classificationHead(
+  ctx: Ctx,
+  lastHidden: string,
+  meanPooled: string,
+  numLabels: number,
+): { pooled: string; logits: string } {
   const { g, c } = ctx;
   const pooled = c.use_mean_pooling
     ? layerNorm(ctx, "fc_norm.", meanPooled, 1e-5)
@@ -207,14 +249,18 @@ export function buildVideoMAEGraph(
 
   const states = encoder(ctx, "encoder.", embeddings(ctx, "embeddings.", pixelValues, tokens));
   const last = states[states.length - 1];
-  const lastHidden = config.use_mean_pooling ? last : layerNorm(ctx, "layernorm.", last, config.layer_norm_eps);
+  const lastHidden = config.use_mean_pooling
+    ? last
+    : layerNorm(ctx, "layernorm.", last, config.layer_norm_eps);
   const names: string[] = [];
   const expose = (value: string, name: string, dims: (number | string)[]) => {
     g.output(g.node("Identity", [value], name), ELEM.float, dims);
     names.push(name);
   };
   expose(lastHidden, "last_hidden_state", ["batch", tokens, D]);
-  const meanPooled = g.node("ReduceMean", [lastHidden, g.int64s("token_axis", [1])], "token_mean", { keepdims: int(0) });
+  const meanPooled = g.node("ReduceMean", [lastHidden, g.int64s("token_axis", [1])], "token_mean", {
+    keepdims: int(0),
+  });
   expose(meanPooled, "mean_pooled", ["batch", D]);
   if (kind === "classification") {
     const numLabels = weights.get("classifier.bias")!.length;

@@ -64,10 +64,17 @@ const ARCHITECTURES: Record<CheckpointKind, string> = {
  * await writeRandomCheckpoint("/tmp/vitb", { kind: "classification", labels: ["a", "b"] }); // ViT-B sized
  * await writeRandomCheckpoint("/tmp/tiny", { config: { hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, image_size: 32, patch_size: 8, num_frames: 4 } });
  */
-export async function writeRandomCheckpoint(dir: string, options: RandomCheckpointOptions = {}): Promise<VideoMAEConfig> {
+export async function writeRandomCheckpoint(
+  dir: string,
+  options: RandomCheckpointOptions = {},
+): Promise<VideoMAEConfig> {
   const kind = options.kind ?? "base";
   const labels = options.labels ?? ["LABEL_0", "LABEL_1", "LABEL_2"];
-  const json: Record<string, unknown> = { model_type: "videomae", architectures: [ARCHITECTURES[kind]], ...options.config };
+  const json: Record<string, unknown> = {
+    model_type: "videomae",
+    architectures: [ARCHITECTURES[kind]],
+    ...options.config,
+  };
   if (kind === "classification") {
     json.id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
     json.label2id = Object.fromEntries(labels.map((l, i) => [l, i]));
@@ -81,7 +88,8 @@ export async function writeRandomCheckpoint(dir: string, options: RandomCheckpoi
   // A decoder-side tensor, as pre-training checkpoints carry: the loader must ignore it.
   if (kind === "pretraining") shapes.set("mask_token", [1, 1, config.hidden_size]);
   const tensors: Record<string, RawTensor> = {};
-  for (const [key, shape] of shapes) tensors[key] = fromFloat32(randomWeight(rng, key, shape), shape, options.dtype ?? "F32");
+  for (const [key, shape] of shapes)
+    tensors[key] = fromFloat32(randomWeight(rng, key, shape), shape, options.dtype ?? "F32");
   const size = options.imageSize ?? config.image_size;
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "config.json"), JSON.stringify(json, null, 2));

@@ -16,13 +16,23 @@ const headerEntry = z.object({
 });
 
 /** Parses the 8-byte length and JSON header of a safetensors buffer; checks every tensor's byte range. */
-function parseHeader(bytes: Uint8Array, file: string): { entries: Map<string, z.infer<typeof headerEntry>>; dataStart: number; metadata: Record<string, string> } {
+function parseHeader(
+  bytes: Uint8Array,
+  file: string,
+): {
+  entries: Map<string, z.infer<typeof headerEntry>>;
+  dataStart: number;
+  metadata: Record<string, string>;
+} {
   const fail = (why: string) => new VidmaeError("E_WEIGHTS", `${file}: ${why}`);
-  if (bytes.byteLength < 8) throw fail("file is truncated or not a safetensors file (shorter than its 8-byte header length)");
+  if (bytes.byteLength < 8)
+    throw fail("file is truncated or not a safetensors file (shorter than its 8-byte header length)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared + 8n > BigInt(bytes.byteLength))
-    throw fail(`file is truncated or not a safetensors file (header length ${declared} exceeds the file size ${bytes.byteLength})`);
+    throw fail(
+      `file is truncated or not a safetensors file (header length ${declared} exceeds the file size ${bytes.byteLength})`,
+    );
   const headerLen = Number(declared);
   let json: unknown;
   try {
@@ -30,7 +40,8 @@ function parseHeader(bytes: Uint8Array, file: string): { entries: Map<string, z.
   } catch (e) {
     throw wrapError(e, "E_WEIGHTS", `${file}: the safetensors header is not valid JSON`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw fail("the safetensors header is not a JSON object");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw fail("the safetensors header is not a JSON object");
   const dataStart = 8 + headerLen;
   const dataLen = bytes.byteLength - dataStart;
   const entries = new Map<string, z.infer<typeof headerEntry>>();
@@ -43,12 +54,19 @@ function parseHeader(bytes: Uint8Array, file: string): { entries: Map<string, z.
     const parsed = headerEntry.safeParse(raw);
     if (!parsed.success) throw fail(`tensor ${name} has a malformed header entry`);
     const e = parsed.data;
-    if (!isDType(e.dtype)) throw new VidmaeError("E_UNSUPPORTED_DTYPE", `${file}: tensor ${name} has unsupported dtype ${e.dtype}`);
+    if (!isDType(e.dtype))
+      throw new VidmaeError(
+        "E_UNSUPPORTED_DTYPE",
+        `${file}: tensor ${name} has unsupported dtype ${e.dtype}`,
+      );
     const [begin, end] = e.data_offsets;
     const expected = numel(e.shape) * DTYPE_BYTES[e.dtype];
     if (end - begin !== expected)
-      throw fail(`tensor ${name} has ${end - begin} bytes but dtype ${e.dtype} and shape [${e.shape.join(", ")}] need ${expected}`);
-    if (end > dataLen) throw fail(`file is truncated: tensor ${name} ends at byte ${end} of a ${dataLen}-byte data section`);
+      throw fail(
+        `tensor ${name} has ${end - begin} bytes but dtype ${e.dtype} and shape [${e.shape.join(", ")}] need ${expected}`,
+      );
+    if (end > dataLen)
+      throw fail(`file is truncated: tensor ${name} ends at byte ${end} of a ${dataLen}-byte data section`);
     entries.set(name, e);
   }
   return { entries, dataStart, metadata };
@@ -69,7 +87,11 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Map<string, R
   const out = new Map<string, RawTensor>();
   for (const [name, e] of entries) {
     const [begin, end] = e.data_offsets;
-    out.set(name, { dtype: e.dtype as DType, shape: e.shape, data: bytes.subarray(dataStart + begin, dataStart + end) });
+    out.set(name, {
+      dtype: e.dtype as DType,
+      shape: e.shape,
+      data: bytes.subarray(dataStart + begin, dataStart + end),
+    });
   }
   return out;
 }
@@ -97,7 +119,10 @@ export async function readSafetensors(path: string): Promise<Map<string, RawTens
  * @example
  * const bytes = encodeSafetensors({ mean_pooled: fromFloat32(new Float32Array([1, 2]), [1, 2]) });
  */
-export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, RawTensor>,
+  metadata?: Record<string, string>,
+): Uint8Array {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
@@ -105,7 +130,10 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
   for (const name of names) {
     const { dtype, shape, data } = tensors[name];
     if (data.byteLength !== numel(shape) * DTYPE_BYTES[dtype])
-      throw new VidmaeError("E_SHAPE", `tensor ${name}: ${data.byteLength} bytes do not fill ${dtype} shape [${shape.join(", ")}]`);
+      throw new VidmaeError(
+        "E_SHAPE",
+        `tensor ${name}: ${data.byteLength} bytes do not fill ${dtype} shape [${shape.join(", ")}]`,
+      );
     header[name] = { dtype, shape, data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
   }
@@ -130,7 +158,11 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
  * @example
  * await writeSafetensors("out.safetensors", { logits: fromFloat32(logits, [1, 5]) });
  */
-export async function writeSafetensors(path: string, tensors: Record<string, RawTensor>, metadata?: Record<string, string>): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: Record<string, RawTensor>,
+  metadata?: Record<string, string>,
+): Promise<void> {
   try {
     await writeFile(path, encodeSafetensors(tensors, metadata));
   } catch (e) {

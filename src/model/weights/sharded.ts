@@ -26,13 +26,21 @@ export async function readSharded(
   try {
     index = shardIndex.parse(JSON.parse(await readFile(indexPath, "utf8")));
   } catch (e) {
-    throw wrapError(e, "E_WEIGHTS", `${indexPath}: not a valid shard index (expected {"weight_map": {tensor: file}})`);
+    throw wrapError(
+      e,
+      "E_WEIGHTS",
+      `${indexPath}: not a valid shard index (expected {"weight_map": {tensor: file}})`,
+    );
   }
   const dir = dirname(indexPath);
   const shards = [...new Set(Object.values(index.weight_map))].sort().map((s) => join(dir, basename(s)));
   const tensors = new Map<string, RawTensor>();
   for (const shard of shards) for (const [name, t] of await readShard(shard)) tensors.set(name, t);
   for (const [name, shard] of Object.entries(index.weight_map))
-    if (!tensors.has(name)) throw new VidmaeError("E_WEIGHTS", `${indexPath}: tensor ${name} is listed in ${shard} but not found there`);
+    if (!tensors.has(name))
+      throw new VidmaeError(
+        "E_WEIGHTS",
+        `${indexPath}: tensor ${name} is listed in ${shard} but not found there`,
+      );
   return { tensors, shards };
 }

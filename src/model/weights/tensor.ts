@@ -70,7 +70,8 @@ export function toFloat32(t: RawTensor, name: string, file: string): Float32Arra
   const out = new Float32Array(n);
   switch (t.dtype) {
     case "F32":
-      if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4));
+      if (bytes.byteOffset % 4 === 0)
+        return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4));
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
     case "F16":
@@ -127,7 +128,11 @@ function floatToHalf(v: number): number {
  * @example
  * fromFloat32(new Float32Array([1]), [1], "BF16").data; // Uint8Array [0x80, 0x3f]
  */
-export function fromFloat32(values: Float32Array, shape: number[], dtype: "F32" | "F16" | "BF16" = "F32"): RawTensor {
+export function fromFloat32(
+  values: Float32Array,
+  shape: number[],
+  dtype: "F32" | "F16" | "BF16" = "F32",
+): RawTensor {
   if (dtype === "F32") return { dtype, shape, data: new Uint8Array(values.slice().buffer) };
   const out = new Uint16Array(values.length);
   if (dtype === "BF16") {

@@ -16,7 +16,15 @@ after(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const tiny = { hidden_size: 8, num_attention_heads: 2, intermediate_size: 16, num_hidden_layers: 1, image_size: 8, patch_size: 4, num_frames: 2 };
+const tiny = {
+  hidden_size: 8,
+  num_attention_heads: 2,
+  intermediate_size: 16,
+  num_hidden_layers: 1,
+  image_size: 8,
+  patch_size: 4,
+  num_frames: 2,
+};
 
 /** A fresh copy of a small random classifier, to break in one way. */
 async function scratch(name: string): Promise<string> {
@@ -26,7 +34,10 @@ async function scratch(name: string): Promise<string> {
 }
 
 /** Rewrites model.safetensors after `edit` changes its tensors. */
-async function editWeights(dir: string, edit: (t: Map<string, import("../../../src/model/weights/tensor.js").RawTensor>) => void): Promise<void> {
+async function editWeights(
+  dir: string,
+  edit: (t: Map<string, import("../../../src/model/weights/tensor.js").RawTensor>) => void,
+): Promise<void> {
   const file = join(dir, "model.safetensors");
   const tensors = await readSafetensors(file);
   const copy = new Map([...tensors].map(([k, t]) => [k, { ...t, data: t.data.slice() }]));
@@ -43,7 +54,9 @@ describe("loadCheckpoint", () => {
     const cls = await loadCheckpoint(fixture("videomae/tiny-classifier"));
     assert.equal(cls.kind, "classification");
     assert.deepEqual(cls.labels, ["archery", "bowling", "cooking", "dancing", "juggling"]);
-    assert.ok(cls.weights.has("fc_norm.weight") && cls.weights.has("embeddings.patch_embeddings.projection.weight"));
+    assert.ok(
+      cls.weights.has("fc_norm.weight") && cls.weights.has("embeddings.patch_embeddings.projection.weight"),
+    );
     const pre = await loadCheckpoint(fixture("videomae/tiny-pretrain"));
     assert.equal(pre.kind, "pretraining");
     assert.ok(pre.weights.has("layernorm.weight"));
@@ -84,7 +97,11 @@ describe("loadCheckpoint", () => {
       t.delete("videomae.encoder.layer.0.attention.attention.q_bias");
       const w = t.get("classifier.weight")!;
       t.set("classifier.weight", { ...w, shape: [1, 16] });
-      t.set("videomae.encoder.layer.1.output.dense.bias", { dtype: "F32", shape: [8], data: new Uint8Array(32) });
+      t.set("videomae.encoder.layer.1.output.dense.bias", {
+        dtype: "F32",
+        shape: [8],
+        data: new Uint8Array(32),
+      });
     });
     await assert.rejects(loadCheckpoint(dir), {
       code: "E_CHECKPOINT",
@@ -101,7 +118,12 @@ describe("loadCheckpoint", () => {
     await truncate(join(dir, "model.safetensors"), size - 100);
     await assert.rejects(loadCheckpoint(dir), (e: Error & { code?: string }) => {
       assert.equal(e.code, "E_WEIGHTS");
-      assert.match(e.message, new RegExp(`^${join(dir, "model.safetensors")}: file is truncated: tensor \\S+ ends at byte \\d+ of a \\d+-byte data section$`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^${join(dir, "model.safetensors")}: file is truncated: tensor \\S+ ends at byte \\d+ of a \\d+-byte data section$`,
+        ),
+      );
       return true;
     });
   });
@@ -141,7 +163,10 @@ describe("loadCheckpoint", () => {
       await writeSafetensors(join(dir, name), Object.fromEntries(shard));
       for (const [k] of shard) weightMap[k] = name;
     }
-    await writeFile(join(dir, "model.safetensors.index.json"), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+    await writeFile(
+      join(dir, "model.safetensors.index.json"),
+      JSON.stringify({ metadata: {}, weight_map: weightMap }),
+    );
     const whole = await loadCheckpoint(src);
     const sharded = await loadCheckpoint(dir);
     assert.deepEqual([...sharded.weights.keys()].sort(), [...whole.weights.keys()].sort());

@@ -23,7 +23,13 @@ after(async () => {
 });
 
 /** max |a - ref| - (atol + rtol·|ref|) ≤ 0 for every element. */
-function assertClose(got: ArrayLike<number>, ref: ArrayLike<number>, what: string, atol = 1e-5, rtol = 1e-5): void {
+function assertClose(
+  got: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  what: string,
+  atol = 1e-5,
+  rtol = 1e-5,
+): void {
   assert.equal(got.length, ref.length, `${what}: length`);
   let worst = 0;
   let at = -1;
@@ -43,15 +49,27 @@ describe("VideoMAE forward matches the Hugging Face reference fixtures", () => {
       const ref = await readSafetensors(join(dir, "reference.safetensors"));
       const get = (k: string) => toFloat32(ref.get(k)!, k, "reference.safetensors");
       const model = await VideoMAE.fromDirectory(dir, quiet);
-      assert.equal(model.kind, { "tiny-model": "base", "tiny-classifier": "classification", "tiny-pretrain": "pretraining" }[name]);
+      assert.equal(
+        model.kind,
+        { "tiny-model": "base", "tiny-classifier": "classification", "tiny-pretrain": "pretraining" }[name],
+      );
       for (const prefix of ["", "zeros."]) {
         const pv = ref.get(`${prefix}pixel_values`)!;
-        const out = await model.forward({ data: get(`${prefix}pixel_values`), dims: pv.shape }, { hiddenStates: true });
+        const out = await model.forward(
+          { data: get(`${prefix}pixel_values`), dims: pv.shape },
+          { hiddenStates: true },
+        );
         assert.deepEqual(out.lastHiddenState.dims, ref.get(`${prefix}last_hidden_state`)!.shape);
-        assertClose(out.lastHiddenState.data, get(`${prefix}last_hidden_state`), `${prefix}last_hidden_state`);
+        assertClose(
+          out.lastHiddenState.data,
+          get(`${prefix}last_hidden_state`),
+          `${prefix}last_hidden_state`,
+        );
         assertClose(out.meanPooled.data, get(`${prefix}mean_pooled`), `${prefix}mean_pooled`);
         assert.equal(out.hiddenStates!.length, 3);
-        out.hiddenStates!.forEach((h, i) => assertClose(h.data, get(`${prefix}hidden_states.${i}`), `${prefix}hidden_states.${i}`));
+        out.hiddenStates!.forEach((h, i) =>
+          assertClose(h.data, get(`${prefix}hidden_states.${i}`), `${prefix}hidden_states.${i}`),
+        );
         if (name === "tiny-classifier") {
           assertClose(out.pooled!.data, get(`${prefix}pooled`), `${prefix}pooled`);
           assertClose(out.logits!.data, get(`${prefix}logits`), `${prefix}logits`);
@@ -74,7 +92,11 @@ describe("VideoMAE forward matches the Hugging Face reference fixtures", () => {
     const pv = ref.get("pixel_values")!;
     const out = await model.forward({ data: toFloat32(pv, "pv", "ref"), dims: pv.shape });
     assertClose(out.logits!.data, toFloat32(ref.get("logits")!, "logits", "ref"), "logits");
-    assertClose(out.lastHiddenState.data, toFloat32(ref.get("last_hidden_state")!, "l", "ref"), "last_hidden_state");
+    assertClose(
+      out.lastHiddenState.data,
+      toFloat32(ref.get("last_hidden_state")!, "l", "ref"),
+      "last_hidden_state",
+    );
     assert.deepEqual(model.labels, ["archery", "bowling", "cooking", "dancing", "juggling"]);
   });
 });
@@ -89,42 +111,114 @@ function randomPixels(n: number, seed: number): Float32Array {
 }
 
 describe("VideoMAE forward matches an independent float64 implementation on other configs", () => {
-  const cases: { name: string; config: Partial<VideoMAEConfig>; kind: "base" | "classification" | "pretraining"; frames?: number; dtype?: "F16" | "BF16" }[] = [
+  const cases: {
+    name: string;
+    config: Partial<VideoMAEConfig>;
+    kind: "base" | "classification" | "pretraining";
+    frames?: number;
+    dtype?: "F16" | "BF16";
+  }[] = [
     {
       name: "3 heads, patch 4, tubelet 3, no qkv bias, final layernorm, gelu_new, classifier reads token 0",
-      config: { hidden_size: 24, num_attention_heads: 3, intermediate_size: 40, num_hidden_layers: 2, image_size: 16, patch_size: 4, num_frames: 6, tubelet_size: 3, qkv_bias: false, use_mean_pooling: false, hidden_act: "gelu_new", layer_norm_eps: 1e-6 },
+      config: {
+        hidden_size: 24,
+        num_attention_heads: 3,
+        intermediate_size: 40,
+        num_hidden_layers: 2,
+        image_size: 16,
+        patch_size: 4,
+        num_frames: 6,
+        tubelet_size: 3,
+        qkv_bias: false,
+        use_mean_pooling: false,
+        hidden_act: "gelu_new",
+        layer_norm_eps: 1e-6,
+      },
       kind: "classification",
     },
     {
       name: "1 head, tubelet 1, relu, 3 layers",
-      config: { hidden_size: 16, num_attention_heads: 1, intermediate_size: 16, num_hidden_layers: 3, image_size: 8, patch_size: 4, num_frames: 2, tubelet_size: 1, hidden_act: "relu" },
+      config: {
+        hidden_size: 16,
+        num_attention_heads: 1,
+        intermediate_size: 16,
+        num_hidden_layers: 3,
+        image_size: 8,
+        patch_size: 4,
+        num_frames: 2,
+        tubelet_size: 1,
+        hidden_act: "relu",
+      },
       kind: "base",
     },
     {
       name: "quick_gelu, 2 channels, pre-training layout",
-      config: { hidden_size: 32, num_attention_heads: 8, intermediate_size: 48, num_hidden_layers: 1, image_size: 12, patch_size: 6, num_channels: 2, num_frames: 4, hidden_act: "quick_gelu" },
+      config: {
+        hidden_size: 32,
+        num_attention_heads: 8,
+        intermediate_size: 48,
+        num_hidden_layers: 1,
+        image_size: 12,
+        patch_size: 6,
+        num_channels: 2,
+        num_frames: 4,
+        hidden_act: "quick_gelu",
+      },
       kind: "pretraining",
     },
     {
       name: "silu with mean pooling head",
-      config: { hidden_size: 20, num_attention_heads: 4, intermediate_size: 30, num_hidden_layers: 2, image_size: 8, patch_size: 4, num_frames: 4, hidden_act: "silu" },
+      config: {
+        hidden_size: 20,
+        num_attention_heads: 4,
+        intermediate_size: 30,
+        num_hidden_layers: 2,
+        image_size: 8,
+        patch_size: 4,
+        num_frames: 4,
+        hidden_act: "silu",
+      },
       kind: "classification",
     },
     {
       name: "8 frames on a 4-frame checkpoint (extended position table)",
-      config: { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 2, image_size: 8, patch_size: 4, num_frames: 4 },
+      config: {
+        hidden_size: 16,
+        num_attention_heads: 2,
+        intermediate_size: 32,
+        num_hidden_layers: 2,
+        image_size: 8,
+        patch_size: 4,
+        num_frames: 4,
+      },
       kind: "base",
       frames: 8,
     },
     {
       name: "float16 weights",
-      config: { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 2, image_size: 8, patch_size: 4, num_frames: 4 },
+      config: {
+        hidden_size: 16,
+        num_attention_heads: 2,
+        intermediate_size: 32,
+        num_hidden_layers: 2,
+        image_size: 8,
+        patch_size: 4,
+        num_frames: 4,
+      },
       kind: "classification",
       dtype: "F16",
     },
     {
       name: "bfloat16 weights",
-      config: { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 2, image_size: 8, patch_size: 4, num_frames: 4 },
+      config: {
+        hidden_size: 16,
+        num_attention_heads: 2,
+        intermediate_size: 32,
+        num_hidden_layers: 2,
+        image_size: 8,
+        patch_size: 4,
+        num_frames: 4,
+      },
       kind: "classification",
       dtype: "BF16",
     },
@@ -132,19 +226,38 @@ describe("VideoMAE forward matches an independent float64 implementation on othe
   cases.forEach((tc, i) => {
     test(tc.name, async () => {
       const dir = join(tmp, `random-${i}`);
-      const config = await writeRandomCheckpoint(dir, { config: tc.config, kind: tc.kind, labels: ["a", "b", "c", "d"], seed: i, dtype: tc.dtype });
+      const config = await writeRandomCheckpoint(dir, {
+        config: tc.config,
+        kind: tc.kind,
+        labels: ["a", "b", "c", "d"],
+        seed: i,
+        dtype: tc.dtype,
+      });
       const warnings: string[] = [];
       const model = await VideoMAE.fromDirectory(dir, { cache: false, onWarning: (m) => warnings.push(m) });
       const frames = tc.frames ?? config.num_frames;
       const per = frames * config.num_channels * config.image_size ** 2;
       const pixels = randomPixels(2 * per, 7 + i);
-      const out = await model.forward({ data: pixels, dims: [2, frames, config.num_channels, config.image_size, config.image_size] });
+      const out = await model.forward({
+        data: pixels,
+        dims: [2, frames, config.num_channels, config.image_size, config.image_size],
+      });
       const ckpt = await loadCheckpoint(dir);
       const labels = tc.kind === "classification" ? 4 : 0;
       for (let b = 0; b < 2; b++) {
-        const ref = referenceForward(config, ckpt.weights, pixels.subarray(b * per, (b + 1) * per), frames, labels);
+        const ref = referenceForward(
+          config,
+          ckpt.weights,
+          pixels.subarray(b * per, (b + 1) * per),
+          frames,
+          labels,
+        );
         const N = ref.lastHidden.length;
-        assertClose(out.lastHiddenState.data.subarray(b * N, (b + 1) * N), ref.lastHidden, `last_hidden_state[${b}]`);
+        assertClose(
+          out.lastHiddenState.data.subarray(b * N, (b + 1) * N),
+          ref.lastHidden,
+          `last_hidden_state[${b}]`,
+        );
         const D = config.hidden_size;
         assertClose(out.meanPooled.data.subarray(b * D, (b + 1) * D), ref.meanPooled, `mean_pooled[${b}]`);
         if (labels) {
@@ -163,7 +276,16 @@ describe("VideoMAE forward matches an independent float64 implementation on othe
 });
 
 describe("VideoMAE runtime", () => {
-  const tiny = { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 1, image_size: 8, patch_size: 4, num_frames: 2, tubelet_size: 2 };
+  const tiny = {
+    hidden_size: 16,
+    num_attention_heads: 2,
+    intermediate_size: 32,
+    num_hidden_layers: 1,
+    image_size: 8,
+    patch_size: 4,
+    num_frames: 2,
+    tubelet_size: 2,
+  };
 
   test("caches the built graph on disk and reuses it", async () => {
     const dir = join(tmp, "cached");
@@ -185,15 +307,31 @@ describe("VideoMAE runtime", () => {
     const dir = join(tmp, "shapes");
     await writeRandomCheckpoint(dir, { config: tiny });
     const model = await VideoMAE.fromDirectory(dir, quiet);
-    const run = (dims: number[], n = dims.reduce((a, b) => a * b, 1)) => model.forward({ data: new Float32Array(n), dims });
+    const run = (dims: number[], n = dims.reduce((a, b) => a * b, 1)) =>
+      model.forward({ data: new Float32Array(n), dims });
     await assert.rejects(run([1, 2, 3, 16, 16]), {
       code: "E_SHAPE",
-      message: "pixel_values has shape [1, 2, 3, 16, 16]: the model takes 8x8 images (image_size), not 16x16; resize the frames first",
+      message:
+        "pixel_values has shape [1, 2, 3, 16, 16]: the model takes 8x8 images (image_size), not 16x16; resize the frames first",
     });
-    await assert.rejects(run([1, 3, 3, 8, 8]), { code: "E_SHAPE", message: "pixel_values has shape [1, 3, 3, 8, 8]: the frame count 3 is not a multiple of tubelet_size 2" });
-    await assert.rejects(run([2, 3, 8, 8]), { code: "E_SHAPE", message: "pixel_values has shape [2, 3, 8, 8]: expected 5 dims [batch, frames, channels, height, width]" });
-    await assert.rejects(run([1, 2, 1, 8, 8]), { code: "E_SHAPE", message: "pixel_values has shape [1, 2, 1, 8, 8]: the model expects 3 channels" });
-    await assert.rejects(run([1, 2, 3, 8, 8], 5), { code: "E_SHAPE", message: "pixel_values has shape [1, 2, 3, 8, 8]: 5 values do not fill it" });
+    await assert.rejects(run([1, 3, 3, 8, 8]), {
+      code: "E_SHAPE",
+      message:
+        "pixel_values has shape [1, 3, 3, 8, 8]: the frame count 3 is not a multiple of tubelet_size 2",
+    });
+    await assert.rejects(run([2, 3, 8, 8]), {
+      code: "E_SHAPE",
+      message:
+        "pixel_values has shape [2, 3, 8, 8]: expected 5 dims [batch, frames, channels, height, width]",
+    });
+    await assert.rejects(run([1, 2, 1, 8, 8]), {
+      code: "E_SHAPE",
+      message: "pixel_values has shape [1, 2, 1, 8, 8]: the model expects 3 channels",
+    });
+    await assert.rejects(run([1, 2, 3, 8, 8], 5), {
+      code: "E_SHAPE",
+      message: "pixel_values has shape [1, 2, 3, 8, 8]: 5 values do not fill it",
+    });
   });
 
   test("runs batches of any size, each row as if alone", async () => {
@@ -212,9 +350,19 @@ describe("VideoMAE runtime", () => {
     const top = model.topK({ data: new Float32Array([0, Math.log(3), 0, Math.log(2), 0]), dims: [1, 5] }, 3);
     assert.deepEqual(
       top[0].map((t) => [t.label, t.index]),
-      [["bowling", 1], ["dancing", 3], ["archery", 0]],
+      [
+        ["bowling", 1],
+        ["dancing", 3],
+        ["archery", 0],
+      ],
     );
-    assertClose(top[0].map((t) => t.score), [3 / 8, 2 / 8, 1 / 8], "scores", 1e-7, 0);
+    assertClose(
+      top[0].map((t) => t.score),
+      [3 / 8, 2 / 8, 1 / 8],
+      "scores",
+      1e-7,
+      0,
+    );
     assert.throws(() => model.topK({ data: new Float32Array(5), dims: [1, 5] }, 0), {
       message: "Expected positive integer for k but received 0 of type number",
     });
@@ -226,13 +374,27 @@ describe("VideoMAE runtime", () => {
     const bytes = await model.exportOnnx();
     const decoded = onnxProto.onnx.ModelProto.decode(bytes);
     const meta = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
-    assert.deepEqual(JSON.parse(meta.id2label), { "0": "archery", "1": "bowling", "2": "cooking", "3": "dancing", "4": "juggling" });
-    assert.deepEqual(decoded.graph!.input!.map((i) => i.name), ["pixel_values"]);
-    assert.deepEqual(decoded.graph!.output!.map((o) => o.name), ["last_hidden_state", "mean_pooled", "pooled", "logits"]);
+    assert.deepEqual(JSON.parse(meta.id2label), {
+      "0": "archery",
+      "1": "bowling",
+      "2": "cooking",
+      "3": "dancing",
+      "4": "juggling",
+    });
+    assert.deepEqual(
+      decoded.graph!.input!.map((i) => i.name),
+      ["pixel_values"],
+    );
+    assert.deepEqual(
+      decoded.graph!.output!.map((o) => o.name),
+      ["last_hidden_state", "mean_pooled", "pooled", "logits"],
+    );
     const ref = await readSafetensors(join(dir, "reference.safetensors"));
     const session = await ort.InferenceSession.create(bytes);
     const pv = ref.get("pixel_values")!;
-    const out = await session.run({ pixel_values: new ort.Tensor("float32", toFloat32(pv, "pv", "ref"), pv.shape) });
+    const out = await session.run({
+      pixel_values: new ort.Tensor("float32", toFloat32(pv, "pv", "ref"), pv.shape),
+    });
     assertClose(out.logits.data as Float32Array, toFloat32(ref.get("logits")!, "logits", "ref"), "logits");
   });
 });
