@@ -2,6 +2,7 @@
  * A loaded VideoMAE model: builds (or takes from the cache) one ONNX graph per clip length and runs it with
  * onnxruntime-node.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -10,7 +11,8 @@ import { VERSION } from "../../version.js";
 import { type PullOptions } from "../hub/pull.js";
 import { resolveModelDir } from "../hub/resolve.js";
 import { fingerprint, readCachedGraph, vidmaeCacheDir, writeCachedGraph } from "../onnx/cache.js";
-import { type Checkpoint, findWeightsFile, loadCheckpoint } from "./checkpoint.js";
+import { shardPaths } from "../weights/sharded.js";
+import { type Checkpoint, findWeightsFile, hashFiles, loadCheckpoint } from "./checkpoint.js";
 import { type VideoMAEConfig, loadVideoMAEConfig, tokenCount } from "./config.js";
 import type { CheckpointKind } from "./keys.js";
 import { buildVideoMAEGraph } from "./modeling.js";
@@ -79,6 +81,7 @@ interface GraphMeta {
 export class VideoMAE {
   private readonly sessions = new Map<string, Promise<{ session: ort.InferenceSession; meta: GraphMeta }>>();
   private checkpointPromise: Promise<Checkpoint> | null = null;
+  private hashPromise: Promise<string> | null = null;
   private warnedFrames = new Set<number>();
   private description: GraphMeta = { kind: "base", labels: null, outputs: [] };
 
@@ -129,12 +132,9 @@ export class VideoMAE {
       throw invalidParameterError("executionProvider", "one of: cpu, cuda", opts.executionProvider);
     const config = await loadVideoMAEConfig(join(dir, "config.json"));
     const weightsFile = findWeightsFile(dir);
-    const model = new VideoMAE(
-      dir,
-      config,
-      [join(dir, "config.json"), ...(weightsFile ? [weightsFile] : [])],
-      opts,
-    );
+    const shards = weightsFile?.endsWith(".index.json") ? (await shardPaths(weightsFile)).shards : [];
+    const files = [join(dir, "config.json"), ...(weightsFile ? [weightsFile, ...shards] : [])];
+    const model = new VideoMAE(dir, config, files, opts);
     // Kind and labels come from the cached description or the verified checkpoint: one default-length graph
     // is prepared now so a bad checkpoint fails at load time, not at the first clip.
     model.description = (await model.graph(config.num_frames, false)).meta;
@@ -149,6 +149,29 @@ export class VideoMAE {
   /** Class labels of a classification checkpoint, by index (from `id2label`); null otherwise. */
   get labels(): string[] | null {
     return this.description.labels;
+  }
+
+  /**
+   * The hub commit the model was loaded from (a `snapshots/<commit>` folder of the Hugging Face cache), else null.
+   *
+   * @example
+   * (await VideoMAE.load("MCG-NJU/videomae-base")).revision; // "3cbf0c…"
+   */
+  get revision(): string | null {
+    return /[\\/]snapshots[\\/]([0-9a-f]{40})[\\/]?$/.exec(this.dir)?.[1] ?? null;
+  }
+
+  /**
+   * sha256 over the contents of config.json, the weight files and preprocessor_config.json (when present): what
+   * identifies the vectors this model makes, for embedding stores.
+   *
+   * @example
+   * await model.contentHash(); // "sha256:9f2c…"
+   */
+  contentHash(): Promise<string> {
+    const processor = join(this.dir, "preprocessor_config.json");
+    this.hashPromise ??= hashFiles([...this.files, ...(existsSync(processor) ? [processor] : [])]).then((h) => `sha256:${h}`);
+    return this.hashPromise;
   }
 
   private checkpoint(): Promise<Checkpoint> {

@@ -1,0 +1,75 @@
+/**
+ * Timing of the classify estimators on the real workload's shape: 10 000 synthetic 768-d embeddings in 10
+ * classes (Gaussian clusters). Add an estimator by appending a row to ESTIMATORS.
+ */
+import type { Classifier, DenseMatrix, Estimator, Transformer } from "../src/classify/base.js";
+import { KNeighborsClassifier } from "../src/classify/k-neighbors.js";
+import { LinearDiscriminantAnalysis } from "../src/classify/lda.js";
+import { LinearSVC } from "../src/classify/linear-svc.js";
+import { LogisticRegression } from "../src/classify/logistic-regression.js";
+import { MLPClassifier } from "../src/classify/mlp.js";
+import { NearestCentroid } from "../src/classify/nearest-centroid.js";
+import { PCA } from "../src/classify/pca.js";
+import { RandomState } from "../src/classify/random-state.js";
+import { StandardScaler } from "../src/classify/standard-scaler.js";
+
+/** Estimators to time: transformers are timed on fit and transform, classifiers on fit and predict. */
+export const ESTIMATORS: [string, () => Estimator][] = [
+  ["StandardScaler", () => new StandardScaler()],
+  ["PCA", () => new PCA({ nComponents: 64 })],
+  ["LinearDiscriminantAnalysis", () => new LinearDiscriminantAnalysis()],
+  ["LogisticRegression", () => new LogisticRegression()],
+  ["LinearSVC", () => new LinearSVC()],
+  // Brute force: predict on all 10k rows is 10k × 10k × 768 multiply-adds (~5 s per 1k queries in plain JS).
+  ["KNeighborsClassifier", () => new KNeighborsClassifier()],
+  ["NearestCentroid", () => new NearestCentroid()],
+  // A few epochs only: each epoch is ~1.5 G multiply-adds at this size.
+  ["MLPClassifier", () => new MLPClassifier({ maxIter: 5 })],
+];
+
+/** A standard normal deviate (Box–Muller). */
+function gaussian(rng: RandomState): number {
+  return Math.sqrt(-2 * Math.log(1 - rng.random())) * Math.cos(2 * Math.PI * rng.random());
+}
+
+/** Gaussian clusters: class c is centred at a random point, with unit noise. */
+function syntheticData(rows: number, cols: number, classes: number, seed = 0) {
+  const rng = new RandomState(seed);
+  const gauss = () => gaussian(rng);
+  const centres = Float64Array.from({ length: classes * cols }, () => 0.5 * gauss());
+  const data = new Float32Array(rows * cols);
+  const y: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const c = i % classes;
+    y.push(`class${c}`);
+    for (let j = 0; j < cols; j++) data[i * cols + j] = centres[c * cols + j] + gauss();
+  }
+  const X: DenseMatrix = { data, rows, cols };
+  return { X, y };
+}
+
+function seconds(run: () => unknown): number {
+  const start = performance.now();
+  run();
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Fits and applies every estimator of {@link ESTIMATORS} once on 10k × 768, 10-class data.
+ *
+ * @returns seconds per step, keyed `"<name>.fit"` and `"<name>.predict"` / `"<name>.transform"`
+ * @example
+ * console.table(await benchClassify());
+ */
+export async function benchClassify(): Promise<Record<string, number>> {
+  const { X, y } = syntheticData(10_000, 768, 10);
+  const timings: Record<string, number> = {};
+  for (const [name, make] of ESTIMATORS) {
+    const estimator = make();
+    timings[`${name}.fit`] = seconds(() => (estimator as Classifier).fit(X, y));
+    if ("predict" in estimator)
+      timings[`${name}.predict`] = seconds(() => (estimator as Classifier).predict(X));
+    else timings[`${name}.transform`] = seconds(() => (estimator as Transformer).transform(X));
+  }
+  return timings;
+}
