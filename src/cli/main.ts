@@ -2,7 +2,9 @@
 /** The `vidmae` command: parses arguments and hands each command to the library. */
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { registerClassify } from "./commands/classify.js";
 import { registerExportOnnx } from "./commands/export-onnx.js";
+import { registerFrames } from "./commands/frames.js";
 import { registerForward } from "./commands/forward.js";
 import { registerPull } from "./commands/pull.js";
 
@@ -13,4 +15,6 @@ const program = new Command("vidmae")
 registerForward(program);
 registerExportOnnx(program);
 registerPull(program);
+registerFrames(program);
+registerClassify(program);
 await program.parseAsync();

@@ -2,6 +2,7 @@
  * CLI options are parsed once, here, with zod schemas: commander hands over strings, the schemas coerce and
  * default them, and a bad value becomes the library's one error sentence naming the flag.
  */
+import type { Command } from "commander";
 import { z } from "zod";
 import { invalidParameterError } from "../errors.js";
 
@@ -45,4 +46,49 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: Record<string,
   const issue = parsed.error.issues[0];
   const key = String(issue.path[0] ?? "");
   throw invalidParameterError(flag(key), issue.message, raw[key]);
+}
+
+/** Clip sampling flags shared by `frames`, `embed` and `classify`. */
+export const samplingOptionsSchema = z.object({
+  sampling: z.enum(["uniform", "clips"], { error: "one of: uniform, clips" }).default("uniform"),
+  clips: positiveInt().default(1),
+  frameSampleRate: positiveInt().default(4),
+  crops: z.coerce
+    .number({ error: "1 or 3" })
+    .refine((n) => n === 1 || n === 3, { error: "1 or 3" })
+    .default(1)
+    .transform((n) => n as 1 | 3),
+  numFrames: positiveInt().optional(),
+});
+
+/** Parsed sampling flags. */
+export type SamplingCliOptions = z.infer<typeof samplingOptionsSchema>;
+
+/**
+ * Adds the sampling flags to a command.
+ *
+ * @example
+ * addSamplingOptions(program.command("frames <video>"));
+ */
+export function addSamplingOptions(command: Command): Command {
+  return command
+    .option("--sampling <uniform|clips>", "uniform: one clip spread over the video; clips: K clips of T frames every r frames")
+    .option("--clips <K>", "clips per video with --sampling clips (default 1)")
+    .option("--frame-sample-rate <r>", "frame step inside a clip with --sampling clips (default 4)")
+    .option("--crops <1|3>", "1: center crop; 3: start, center, end crops along the longer side (default 1)")
+    .option("--num-frames <T>", "frames per clip (default: the model's num_frames)");
+}
+
+/**
+ * Adds the model flags to a command.
+ *
+ * @example
+ * addModelOptions(program.command("classify <videos...>"));
+ */
+export function addModelOptions(command: Command): Command {
+  return command
+    .option("--model <dir|repo>", `model directory or Hugging Face repo id (default: $VIDMAE_MODEL or ${DEFAULT_MODEL})`)
+    .option("--revision <rev>", "hub branch, tag or commit")
+    .option("--threads <n>", "onnxruntime intra-op threads")
+    .option("--provider <cpu|cuda>", "execution provider (default cpu)");
 }

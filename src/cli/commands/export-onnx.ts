@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { wrapError } from "../../errors.js";
 import { loadCliModel } from "../load-model.js";
-import { modelOptionsSchema, parseOptions, positiveInt } from "../options.js";
+import { addModelOptions, modelOptionsSchema, parseOptions, positiveInt } from "../options.js";
 import { action } from "../run.js";
 
 const schema = modelOptionsSchema.extend({
@@ -20,11 +20,11 @@ const schema = modelOptionsSchema.extend({
  * // npx vidmae export-onnx --model MCG-NJU/videomae-base-finetuned-kinetics --out videomae.onnx
  */
 export function registerExportOnnx(program: Command): void {
-  program
-    .command("export-onnx")
-    .description("write the model as a standalone ONNX file (input pixel_values; label map in the metadata)")
-    .option("--model <dir|repo>", "model directory or Hugging Face repo id")
-    .option("--revision <rev>", "hub branch, tag or commit")
+  addModelOptions(
+    program
+      .command("export-onnx")
+      .description("write the model as a standalone ONNX file (input pixel_values; label map in the metadata)"),
+  )
     .requiredOption("--out <file>", "ONNX file to write")
     .option("--frames <n>", "frames per clip (default: the config's num_frames)")
     .option("--hidden-states", "also expose hidden_states.0 … hidden_states.L")

@@ -5,7 +5,7 @@ import { VidmaeError } from "../../errors.js";
 import { readSafetensors, writeSafetensors } from "../../model/weights/safetensors.js";
 import { type RawTensor, fromFloat32, toFloat32 } from "../../model/weights/tensor.js";
 import { loadCliModel } from "../load-model.js";
-import { modelOptionsSchema, parseOptions } from "../options.js";
+import { addModelOptions, modelOptionsSchema, parseOptions } from "../options.js";
 import { action } from "../run.js";
 
 const schema = modelOptionsSchema.extend({
@@ -21,21 +21,16 @@ const schema = modelOptionsSchema.extend({
  * // npx vidmae forward --model ./tiny --input in.safetensors --out out.safetensors --hidden-states
  */
 export function registerForward(program: Command): void {
-  program
-    .command("forward")
-    .description(
-      "run the encoder on pixel_values [B, T, C, H, W] from a safetensors file; write its outputs as float32 safetensors",
-    )
-    .option(
-      "--model <dir|repo>",
-      "model directory or Hugging Face repo id (default: $VIDMAE_MODEL or MCG-NJU/videomae-base-finetuned-kinetics)",
-    )
-    .option("--revision <rev>", "hub branch, tag or commit")
+  addModelOptions(
+    program
+      .command("forward")
+      .description(
+        "run the encoder on pixel_values [B, T, C, H, W] from a safetensors file; write its outputs as float32 safetensors",
+      ),
+  )
     .requiredOption("--input <file>", "safetensors file holding the tensor pixel_values")
     .requiredOption("--out <file>", "safetensors file to write")
     .option("--hidden-states", "also write hidden_states.0 … hidden_states.L")
-    .option("--threads <n>", "onnxruntime intra-op threads")
-    .option("--provider <cpu|cuda>", "execution provider")
     .action(
       action(async (raw: Record<string, unknown>) => {
         const opts = parseOptions(schema, raw);
