@@ -41,3 +41,114 @@ export {
 } from "./model/weights/safetensors.js";
 export { readTorchBin } from "./model/weights/torch-bin.js";
 export { fromFloat32, toFloat32, type DType, type RawTensor } from "./model/weights/tensor.js";
+
+// Video: probing, exact frame decoding, clip sampling.
+export { probeVideo, type VideoInfo, type ProbeOptions } from "./video/probe.js";
+export { decodeFrames, decodeAllFrames, type DecodedFrames, type DecodeOptions } from "./video/decode.js";
+export {
+  sampleClips,
+  uniformIndices,
+  clipIndices,
+  type SamplingOptions,
+  type SampledClips,
+} from "./video/sampling.js";
+export { findVideoFiles, VIDEO_EXTENSIONS } from "./video/files.js";
+
+// Preprocessing: HF VideoMAEImageProcessor, exactly.
+export { VideoMAEImageProcessor, type CropOffset, type OutputSize } from "./preprocess/image-processor.js";
+export {
+  loadPreprocessorConfig,
+  parsePreprocessorConfig,
+  DEFAULT_PREPROCESSOR_CONFIG,
+  type PreprocessorConfig,
+} from "./preprocess/config.js";
+export { processorForModel } from "./preprocess/for-model.js";
+export { resizeRgb } from "./preprocess/resize.js";
+export { contactSheet } from "./preprocess/contact-sheet.js";
+
+// Embedding: clips → vectors, collections → stores.
+export { prepareVideo, type ClipSpec, type ClipInfo, type PreparedVideo } from "./embed/clips.js";
+export {
+  Embedder,
+  resolvePooling,
+  type EmbedOptions,
+  type EmbedOutcome,
+  type VideoEmbedding,
+  type ClipEmbedding,
+  type Pooling,
+} from "./embed/embedder.js";
+export {
+  embedCollection,
+  type CollectionOptions,
+  type EmbedEvent,
+  type EmbedSummary,
+  type LabelSource,
+} from "./embed/collection.js";
+export { readLabelsCsv } from "./embed/labels.js";
+export { spaceSpecFor } from "./embed/space.js";
+
+// Store.
+export { SqliteStore } from "./store/sqlite.js";
+export { openStore, selectSpace } from "./store/open.js";
+export {
+  exportEmbeddings,
+  type ExportOptions,
+  type ExportResult,
+  type ExportFormat,
+} from "./store/export.js";
+export type {
+  EmbeddingStore,
+  EmbeddingSpace,
+  EmbeddingSpaceSpec,
+  SamplingSpec,
+  VideoFile,
+  VideoRecord,
+  VideoStatus,
+  ClipRecord,
+  LoadedVectors,
+  VectorRow,
+  VectorLevel,
+  SpaceCounts,
+} from "./store/types.js";
+
+// Estimators with scikit-learn's contract.
+export {
+  type DenseMatrix,
+  type Matrix,
+  type Label,
+  type Estimator,
+  type Transformer,
+  type Classifier,
+  estimatorFromJSON,
+} from "./classify/base.js";
+export { StandardScaler } from "./classify/standard-scaler.js";
+export { Normalizer } from "./classify/normalizer.js";
+export { PCA } from "./classify/pca.js";
+export { LinearDiscriminantAnalysis } from "./classify/lda.js";
+export { LogisticRegression } from "./classify/logistic-regression.js";
+export { LinearSVC } from "./classify/linear-svc.js";
+export { KNeighborsClassifier } from "./classify/k-neighbors.js";
+export { NearestCentroid } from "./classify/nearest-centroid.js";
+export { MLPClassifier } from "./classify/mlp.js";
+export { Pipeline, type PipelineStep } from "./classify/pipeline.js";
+export { StratifiedKFold, type Fold } from "./classify/stratified-k-fold.js";
+export {
+  crossValidate,
+  type CrossValidateOptions,
+  type CrossValidateResult,
+} from "./classify/cross-validation.js";
+export { GridSearchCV, parameterGrid } from "./classify/grid-search.js";
+export { cloneEstimator } from "./classify/clone.js";
+export { RandomState } from "./classify/random-state.js";
+export {
+  accuracyScore,
+  balancedAccuracyScore,
+  topKAccuracyScore,
+  precisionRecallFscoreSupport,
+  precisionScore,
+  recallScore,
+  f1Score,
+  confusionMatrix,
+  classificationReport,
+} from "./classify/metrics.js";
+export { readNpy, writeNpy, parseNpy, encodeNpy } from "./classify/npy.js";

@@ -3,6 +3,8 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerClassify } from "./commands/classify.js";
+import { registerEmbed } from "./commands/embed.js";
+import { registerExport } from "./commands/export.js";
 import { registerExportOnnx } from "./commands/export-onnx.js";
 import { registerFrames } from "./commands/frames.js";
 import { registerForward } from "./commands/forward.js";
@@ -17,4 +19,6 @@ registerExportOnnx(program);
 registerPull(program);
 registerFrames(program);
 registerClassify(program);
+registerEmbed(program);
+registerExport(program);
 await program.parseAsync();

@@ -72,7 +72,10 @@ export type SamplingCliOptions = z.infer<typeof samplingOptionsSchema>;
  */
 export function addSamplingOptions(command: Command): Command {
   return command
-    .option("--sampling <uniform|clips>", "uniform: one clip spread over the video; clips: K clips of T frames every r frames")
+    .option(
+      "--sampling <uniform|clips>",
+      "uniform: one clip spread over the video; clips: K clips of T frames every r frames",
+    )
     .option("--clips <K>", "clips per video with --sampling clips (default 1)")
     .option("--frame-sample-rate <r>", "frame step inside a clip with --sampling clips (default 4)")
     .option("--crops <1|3>", "1: center crop; 3: start, center, end crops along the longer side (default 1)")
@@ -87,7 +90,10 @@ export function addSamplingOptions(command: Command): Command {
  */
 export function addModelOptions(command: Command): Command {
   return command
-    .option("--model <dir|repo>", `model directory or Hugging Face repo id (default: $VIDMAE_MODEL or ${DEFAULT_MODEL})`)
+    .option(
+      "--model <dir|repo>",
+      `model directory or Hugging Face repo id (default: $VIDMAE_MODEL or ${DEFAULT_MODEL})`,
+    )
     .option("--revision <rev>", "hub branch, tag or commit")
     .option("--threads <n>", "onnxruntime intra-op threads")
     .option("--provider <cpu|cuda>", "execution provider (default cpu)");

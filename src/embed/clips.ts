@@ -80,7 +80,15 @@ export async function prepareVideo(
   const pixels = new Float32Array(clips.length * views.length * row);
   const clipBytes = T * height * width * 3;
   clips.forEach((_, k) => {
-    processor.preprocessFrames(frames.subarray(k * clipBytes, (k + 1) * clipBytes), T, height, width, pixels, k * views.length * row, views);
+    processor.preprocessFrames(
+      frames.subarray(k * clipBytes, (k + 1) * clipBytes),
+      T,
+      height,
+      width,
+      pixels,
+      k * views.length * row,
+      views,
+    );
   });
   return {
     info,

@@ -58,8 +58,13 @@ export type EmbedOutcome = { path: string; embedding: VideoEmbedding } | { path:
 export function resolvePooling(pooling: Pooling, kind: CheckpointKind): "mean" | "head" {
   if (pooling === "auto") return kind === "classification" ? "head" : "mean";
   if (pooling === "head" && kind !== "classification")
-    throw invalidParameterError("pooling", "mean or auto for a checkpoint without a classification head", pooling);
-  if (pooling !== "head" && pooling !== "mean") throw invalidParameterError("pooling", "one of: auto, mean, head", pooling);
+    throw invalidParameterError(
+      "pooling",
+      "mean or auto for a checkpoint without a classification head",
+      pooling,
+    );
+  if (pooling !== "head" && pooling !== "mean")
+    throw invalidParameterError("pooling", "one of: auto, mean, head", pooling);
   return pooling;
 }
 
@@ -115,7 +120,11 @@ export class Embedder {
     };
     const numFrames = positive("numFrames", options.numFrames ?? model.config.num_frames);
     if (numFrames % model.config.tubelet_size !== 0)
-      throw invalidParameterError("numFrames", `multiple of the model's tubelet_size (${model.config.tubelet_size})`, numFrames);
+      throw invalidParameterError(
+        "numFrames",
+        `multiple of the model's tubelet_size (${model.config.tubelet_size})`,
+        numFrames,
+      );
     const crops = options.crops ?? 1;
     if (crops !== 1 && crops !== 3) throw invalidParameterError("crops", "1 or 3", crops);
     const sampling = {
@@ -163,7 +172,9 @@ export class Embedder {
     const fill = () => {
       while (!signal?.aborted && ahead.length < this.options.prefetch && next < paths.length) {
         const path = paths[next++];
-        const job = prepareVideo(path, this.processor, this.spec, { signal }).catch((e: unknown) => wrapError(e, "E_VIDEO", path));
+        const job = prepareVideo(path, this.processor, this.spec, { signal }).catch((e: unknown) =>
+          wrapError(e, "E_VIDEO", path),
+        );
         ahead.push({ path, job });
       }
     };
@@ -179,7 +190,12 @@ export class Embedder {
           continue;
         }
         const count = prepared.clips.length * prepared.crops;
-        const video: InFlight = { prepared, vectors: new Array(count), logits: new Array(count), remaining: count };
+        const video: InFlight = {
+          prepared,
+          vectors: new Array(count),
+          logits: new Array(count),
+          remaining: count,
+        };
         for (let r = 0; r < count; r++) rows.push({ video, row: r });
         continue;
       }
@@ -188,7 +204,9 @@ export class Embedder {
       const rowDims = batch[0].video.prepared.rowDims;
       const rowSize = rowDims.reduce((a, b) => a * b, 1);
       const data = new Float32Array(batch.length * rowSize);
-      batch.forEach(({ video, row }, i) => data.set(video.prepared.pixels.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
+      batch.forEach(({ video, row }, i) =>
+        data.set(video.prepared.pixels.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize),
+      );
       let out;
       try {
         out = await this.model.forward({ data, dims: [batch.length, ...rowDims] });
@@ -196,7 +214,10 @@ export class Embedder {
         // A failed batch fails the videos it touched; the rest go on.
         for (const video of new Set(batch.map((b) => b.video))) {
           video.remaining = -1;
-          yield { path: video.prepared.info.path, error: wrapError(e, "E_INFERENCE", video.prepared.info.path) };
+          yield {
+            path: video.prepared.info.path,
+            error: wrapError(e, "E_INFERENCE", video.prepared.info.path),
+          };
         }
         for (let i = rows.length - 1; i >= 0; i--) if (rows[i].video.remaining < 0) rows.splice(i, 1);
         continue;
@@ -220,7 +241,8 @@ export class Embedder {
     const { prepared } = video;
     const clips: ClipEmbedding[] = [];
     prepared.clips.forEach((clip, k) => {
-      for (let crop = 0; crop < prepared.crops; crop++) clips.push({ ...clip, crop, vector: video.vectors[k * prepared.crops + crop] });
+      for (let crop = 0; crop < prepared.crops; crop++)
+        clips.push({ ...clip, crop, vector: video.vectors[k * prepared.crops + crop] });
     });
     const { pixels: _pixels, frames: _frames, ...meta } = prepared;
     return {

@@ -13,7 +13,13 @@ import type { PreprocessorConfig } from "./config.js";
  * @example
  * await writeFile("clip0.png", contactSheet(pixels.subarray(0, 16 * 3 * 224 * 224), 16, 224, 224, processor.config));
  */
-export function contactSheet(pixels: Float32Array, frames: number, height: number, width: number, config: PreprocessorConfig): Buffer {
+export function contactSheet(
+  pixels: Float32Array,
+  frames: number,
+  height: number,
+  width: number,
+  config: PreprocessorConfig,
+): Buffer {
   const cols = Math.min(frames, 8);
   const rows = Math.ceil(frames / cols);
   const gap = 2;

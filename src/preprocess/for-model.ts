@@ -13,5 +13,7 @@ import { VideoMAEImageProcessor } from "./image-processor.js";
  */
 export async function processorForModel(dir: string): Promise<VideoMAEImageProcessor> {
   const file = join(dir, "preprocessor_config.json");
-  return new VideoMAEImageProcessor(existsSync(file) ? await loadPreprocessorConfig(file) : DEFAULT_PREPROCESSOR_CONFIG);
+  return new VideoMAEImageProcessor(
+    existsSync(file) ? await loadPreprocessorConfig(file) : DEFAULT_PREPROCESSOR_CONFIG,
+  );
 }

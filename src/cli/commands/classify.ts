@@ -4,7 +4,14 @@ import { z } from "zod";
 import { VidmaeError } from "../../errors.js";
 import { Embedder } from "../../embed/embedder.js";
 import { loadCliModel } from "../load-model.js";
-import { addModelOptions, addSamplingOptions, modelOptionsSchema, parseOptions, positiveInt, samplingOptionsSchema } from "../options.js";
+import {
+  addModelOptions,
+  addSamplingOptions,
+  modelOptionsSchema,
+  parseOptions,
+  positiveInt,
+  samplingOptionsSchema,
+} from "../options.js";
 import { action } from "../run.js";
 
 const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
@@ -20,7 +27,13 @@ const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
  * // npx vidmae classify a.mp4 b.mp4 --top 3 --json
  */
 export function registerClassify(program: Command): void {
-  addSamplingOptions(addModelOptions(program.command("classify <videos...>").description("top-k labels of a fine-tuned checkpoint, averaging logits over clips and crops")))
+  addSamplingOptions(
+    addModelOptions(
+      program
+        .command("classify <videos...>")
+        .description("top-k labels of a fine-tuned checkpoint, averaging logits over clips and crops"),
+    ),
+  )
     .option("--top <k>", "labels per video (default 5)")
     .option("--batch <n>", "clips per inference batch (default 1)")
     .option("--json", "one JSON line per video")
@@ -29,7 +42,10 @@ export function registerClassify(program: Command): void {
         const opts = parseOptions(schema, raw);
         const model = await loadCliModel(opts);
         if (model.kind !== "classification")
-          throw new VidmaeError("E_INVALID_ARGUMENT", `${opts.model} has no classification head (it is a ${model.kind} checkpoint); use a fine-tuned model such as MCG-NJU/videomae-base-finetuned-kinetics`);
+          throw new VidmaeError(
+            "E_INVALID_ARGUMENT",
+            `${opts.model} has no classification head (it is a ${model.kind} checkpoint); use a fine-tuned model such as MCG-NJU/videomae-base-finetuned-kinetics`,
+          );
         const embedder = await Embedder.create(model, {
           numFrames: opts.numFrames,
           sampling: { strategy: opts.sampling, clips: opts.clips, frameSampleRate: opts.frameSampleRate },
@@ -40,14 +56,24 @@ export function registerClassify(program: Command): void {
         for await (const outcome of embedder.embedVideos(videos)) {
           if ("error" in outcome) {
             failed++;
-            if (opts.json) process.stdout.write(`${JSON.stringify({ path: outcome.path, error: { code: outcome.error.code, message: outcome.error.message } })}\n`);
+            if (opts.json)
+              process.stdout.write(
+                `${JSON.stringify({ path: outcome.path, error: { code: outcome.error.code, message: outcome.error.message } })}\n`,
+              );
             else process.stderr.write(`vidmae: ${outcome.error.message}\n`);
             continue;
           }
           const { logits, clips } = outcome.embedding;
-          const top = model.topK({ data: logits!, dims: [1, logits!.length] }, Math.min(opts.top, logits!.length))[0];
-          if (opts.json) process.stdout.write(`${JSON.stringify({ path: outcome.path, views: clips.length, top })}\n`);
-          else process.stdout.write(`${outcome.path}\n${top.map((t) => `  ${t.score.toFixed(4)}  ${t.label}`).join("\n")}\n`);
+          const top = model.topK(
+            { data: logits!, dims: [1, logits!.length] },
+            Math.min(opts.top, logits!.length),
+          )[0];
+          if (opts.json)
+            process.stdout.write(`${JSON.stringify({ path: outcome.path, views: clips.length, top })}\n`);
+          else
+            process.stdout.write(
+              `${outcome.path}\n${top.map((t) => `  ${t.score.toFixed(4)}  ${t.label}`).join("\n")}\n`,
+            );
         }
         await model.release();
         if (failed > 0) process.exitCode = 1;

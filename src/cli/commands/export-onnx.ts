@@ -23,7 +23,9 @@ export function registerExportOnnx(program: Command): void {
   addModelOptions(
     program
       .command("export-onnx")
-      .description("write the model as a standalone ONNX file (input pixel_values; label map in the metadata)"),
+      .description(
+        "write the model as a standalone ONNX file (input pixel_values; label map in the metadata)",
+      ),
   )
     .requiredOption("--out <file>", "ONNX file to write")
     .option("--frames <n>", "frames per clip (default: the config's num_frames)")

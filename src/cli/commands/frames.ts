@@ -26,13 +26,25 @@ const schema = samplingOptionsSchema.extend({
 });
 
 /** The processor and frame count from `--processor` + `--num-frames`, or from the model's two JSON files. */
-async function resolveProcessor(opts: z.infer<typeof schema>): Promise<{ processor: VideoMAEImageProcessor; numFrames: number }> {
+async function resolveProcessor(
+  opts: z.infer<typeof schema>,
+): Promise<{ processor: VideoMAEImageProcessor; numFrames: number }> {
   if (opts.processor) {
-    if (!opts.numFrames) throw new VidmaeError("E_INVALID_ARGUMENT", "--num-frames is required with --processor (no model config says how many frames a clip has)");
-    return { processor: new VideoMAEImageProcessor(await loadPreprocessorConfig(opts.processor)), numFrames: opts.numFrames };
+    if (!opts.numFrames)
+      throw new VidmaeError(
+        "E_INVALID_ARGUMENT",
+        "--num-frames is required with --processor (no model config says how many frames a clip has)",
+      );
+    return {
+      processor: new VideoMAEImageProcessor(await loadPreprocessorConfig(opts.processor)),
+      numFrames: opts.numFrames,
+    };
   }
   const bar = downloadBar();
-  const dir = await resolveModelDir(opts.model ?? (process.env.VIDMAE_MODEL || DEFAULT_MODEL), { revision: opts.revision, onProgress: bar.update }).finally(bar.stop);
+  const dir = await resolveModelDir(opts.model ?? (process.env.VIDMAE_MODEL || DEFAULT_MODEL), {
+    revision: opts.revision,
+    onProgress: bar.update,
+  }).finally(bar.stop);
   const config = await loadVideoMAEConfig(join(dir, "config.json"));
   return { processor: await processorForModel(dir), numFrames: opts.numFrames ?? config.num_frames };
 }
@@ -47,18 +59,27 @@ export function registerFrames(program: Command): void {
   addSamplingOptions(
     program
       .command("frames <video>")
-      .description("write the sampled frames (uint8, before resizing), their indices and the model's pixel_values to safetensors"),
+      .description(
+        "write the sampled frames (uint8, before resizing), their indices and the model's pixel_values to safetensors",
+      ),
   )
     .option("--model <dir|repo>", "take num_frames and preprocessor_config.json from this model")
     .option("--revision <rev>", "hub branch, tag or commit")
-    .option("--processor <file>", "a preprocessor_config.json to use instead of a model's (needs --num-frames)")
+    .option(
+      "--processor <file>",
+      "a preprocessor_config.json to use instead of a model's (needs --num-frames)",
+    )
     .requiredOption("--out <file>", "safetensors file to write")
     .option("--png <dir>", "also write a contact sheet per clip (and crop) of what the model sees")
     .action(
       action(async (video: string, raw: Record<string, unknown>) => {
         const opts = parseOptions(schema, raw);
         const { processor, numFrames } = await resolveProcessor(opts);
-        const spec = { numFrames, sampling: { strategy: opts.sampling, clips: opts.clips, frameSampleRate: opts.frameSampleRate }, crops: opts.crops };
+        const spec = {
+          numFrames,
+          sampling: { strategy: opts.sampling, clips: opts.clips, frameSampleRate: opts.frameSampleRate },
+          crops: opts.crops,
+        };
         const v = await prepareVideo(video, processor, spec, { keepFrames: true });
         const K = v.clips.length;
         const { width, height } = v.info;
@@ -75,12 +96,18 @@ export function registerFrames(program: Command): void {
           const [T, , h, w] = v.rowDims;
           const row = T * 3 * h * w;
           for (let r = 0; r < K * v.crops; r++) {
-            const name = v.crops === 1 ? `clip${r}.png` : `clip${Math.floor(r / v.crops)}_crop${r % v.crops}.png`;
-            await writeFile(join(opts.png, name), contactSheet(v.pixels.subarray(r * row, (r + 1) * row), T, h, w, processor.config));
+            const name =
+              v.crops === 1 ? `clip${r}.png` : `clip${Math.floor(r / v.crops)}_crop${r % v.crops}.png`;
+            await writeFile(
+              join(opts.png, name),
+              contactSheet(v.pixels.subarray(r * row, (r + 1) * row), T, h, w, processor.config),
+            );
           }
         }
         const note = v.tooShort ? " (shorter than one clip window: sampled uniformly)" : "";
-        process.stdout.write(`${opts.out}: ${K} clip(s) x ${numFrames} frames of ${width}x${height}, pixel_values [${[K * v.crops, ...v.rowDims].join(", ")}]${note}\n`);
+        process.stdout.write(
+          `${opts.out}: ${K} clip(s) x ${numFrames} frames of ${width}x${height}, pixel_values [${[K * v.crops, ...v.rowDims].join(", ")}]${note}\n`,
+        );
       }),
     );
 }

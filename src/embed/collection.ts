@@ -1,0 +1,189 @@
+/**
+ * Embeds a collection of videos into a store, resumably: files are identified by content hash, what a space
+ * already holds is skipped, each finished video is committed on its own (so a kill loses at most the videos in
+ * flight), and one bad video is recorded as failed without stopping the others.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { VidmaeError, wrapError } from "../errors.js";
+import type { EmbeddingSpace, EmbeddingStore, VideoFile } from "../store/types.js";
+import { findVideoFiles } from "../video/files.js";
+import type { Embedder, VideoEmbedding } from "./embedder.js";
+import { spaceSpecFor } from "./space.js";
+
+/** Where labels come from: the parent folder's name, or a map from path to label. */
+export type LabelSource = { fromDirs: true } | { map: Map<string, string> };
+
+/** Options of {@link embedCollection}. */
+export interface CollectionOptions {
+  /** The `--model` argument as given, recorded in the space. */
+  modelName: string;
+  labels?: LabelSource;
+  /** Embed videos whose last attempt failed again. @defaultValue false */
+  retryFailed?: boolean;
+  /** Abort to stop after the batch in flight. */
+  signal?: AbortSignal;
+  onEvent?: (event: EmbedEvent) => void;
+}
+
+/** Progress of a collection run, for bars and `--json` lines. */
+export type EmbedEvent =
+  | { type: "start"; total: number; todo: number; space: { id: number; key: string } }
+  | { type: "skipped"; path: string; reason: "stored" | "failed-before" }
+  | { type: "done"; path: string; videoId: number; clips: number; tooShort: boolean }
+  | { type: "failed"; path: string; code: string; message: string }
+  | { type: "end"; summary: EmbedSummary };
+
+/** What a run did. */
+export interface EmbedSummary {
+  total: number;
+  done: number;
+  /** Already stored in this space. */
+  skipped: number;
+  /** Failed in this run. */
+  failed: number;
+  /** Failed in an earlier run and not retried (see `retryFailed`). */
+  failedBefore: number;
+  clips: number;
+  seconds: number;
+  interrupted: boolean;
+  failures: { path: string; code: string; message: string }[];
+}
+
+/** sha256 of a file's bytes, as `sha256:<hex>`. */
+async function hashFile(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return `sha256:${h.digest("hex")}`;
+}
+
+function labelFor(path: string, labels: LabelSource | undefined): string | undefined {
+  if (!labels) return undefined;
+  if ("fromDirs" in labels) return basename(dirname(resolve(path)));
+  return labels.map.get(resolve(path)) ?? labels.map.get(path);
+}
+
+/** Identifies a file by content, re-hashing only when its size or mtime changed since the store last saw it. */
+async function describeFile(
+  store: EmbeddingStore,
+  path: string,
+  labels: LabelSource | undefined,
+): Promise<VideoFile> {
+  const s = await stat(path);
+  const known = await store.findVideoByPath(path);
+  const unchanged = known && known.sizeBytes === s.size && known.mtimeMs === s.mtimeMs;
+  const contentHash = unchanged ? known.contentHash : await hashFile(path);
+  const label = labelFor(path, labels);
+  return {
+    path,
+    sizeBytes: s.size,
+    mtimeMs: s.mtimeMs,
+    contentHash,
+    ...(label !== undefined ? { label } : {}),
+  };
+}
+
+/** Probe metadata worth keeping: the frame index is bulky and rebuilt on demand. */
+function probeRecord(e: VideoEmbedding): Record<string, unknown> {
+  const { frameIndex: _frameIndex, ...probe } = e.prepared.info;
+  return { ...probe, tooShort: e.prepared.tooShort };
+}
+
+/**
+ * Embeds every video found under `inputs` (files, directories, globs) into `store`, in the embedder's space.
+ *
+ * @returns the run's summary (also sent as the `end` event)
+ * @example
+ * const summary = await embedCollection(store, embedder, ["videos/"], { modelName: "MCG-NJU/videomae-base", labels: { fromDirs: true } });
+ * console.log(summary.done, summary.failed);
+ */
+export async function embedCollection(
+  store: EmbeddingStore,
+  embedder: Embedder,
+  inputs: readonly string[],
+  options: CollectionOptions,
+): Promise<EmbedSummary> {
+  const t0 = performance.now();
+  const emit = options.onEvent ?? (() => {});
+  const paths = await findVideoFiles(inputs);
+  const space: EmbeddingSpace = await store.ensureSpace(await spaceSpecFor(embedder, options.modelName));
+  const summary: EmbedSummary = {
+    total: paths.length,
+    done: 0,
+    skipped: 0,
+    failed: 0,
+    failedBefore: 0,
+    clips: 0,
+    seconds: 0,
+    interrupted: false,
+    failures: [],
+  };
+  const fail = async (path: string, videoId: number | null, error: VidmaeError) => {
+    summary.failed++;
+    summary.failures.push({ path, code: error.code, message: error.message });
+    if (videoId !== null)
+      await store.saveFailure(space.id, videoId, { code: error.code, message: error.message });
+    emit({ type: "failed", path, code: error.code, message: error.message });
+  };
+
+  const todo: string[] = [];
+  const ids = new Map<string, number>();
+  const skips: EmbedEvent[] = [];
+  for (const path of paths) {
+    let file: VideoFile;
+    try {
+      file = await describeFile(store, path, options.labels);
+    } catch (e) {
+      await fail(path, null, wrapError(e, "E_IO", `${path}: cannot read file`));
+      continue;
+    }
+    const [video] = await store.upsertVideos([file]);
+    ids.set(path, video.id);
+    const status = await store.status(space.id, video.id);
+    if (status?.status === "ok") {
+      summary.skipped++;
+      skips.push({ type: "skipped", path, reason: "stored" });
+    } else if (status?.status === "failed" && !options.retryFailed) {
+      summary.failedBefore++;
+      skips.push({ type: "skipped", path, reason: "failed-before" });
+    } else todo.push(path);
+  }
+  emit({ type: "start", total: paths.length, todo: todo.length, space: { id: space.id, key: space.key } });
+  skips.forEach(emit);
+
+  for await (const outcome of embedder.embedVideos(todo, options.signal)) {
+    const videoId = ids.get(outcome.path)!;
+    if ("error" in outcome) {
+      await fail(outcome.path, videoId, outcome.error);
+      continue;
+    }
+    const e = outcome.embedding;
+    await store.upsertVideos([
+      { ...(await describeFile(store, e.path, options.labels)), probe: probeRecord(e) },
+    ]);
+    await store.saveEmbeddings(space.id, [
+      {
+        videoId,
+        clips: e.clips.map((c) => ({
+          clipIndex: c.clipIndex,
+          crop: c.crop,
+          frameIndices: c.frameIndices,
+          startSec: c.startSec,
+          endSec: c.endSec,
+          vector: c.vector,
+        })),
+        videoVector: e.vector,
+        tooShort: e.prepared.tooShort,
+      },
+    ]);
+    summary.done++;
+    summary.clips += e.clips.length;
+    emit({ type: "done", path: e.path, videoId, clips: e.clips.length, tooShort: e.prepared.tooShort });
+  }
+  summary.interrupted = options.signal?.aborted ?? false;
+  summary.seconds = (performance.now() - t0) / 1000;
+  emit({ type: "end", summary });
+  return summary;
+}

@@ -1,0 +1,149 @@
+/**
+ * Exports a space's vectors for use outside vidmae: `embeddings.npy` (float32 [N, D]) with `index.csv` saying what
+ * each row is, plus, on request, the same rows as JSON lines or Parquet. Only successfully embedded videos have
+ * vectors, so only they are exported, in the store's row order (video id, clip index, crop).
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { writeNpy } from "../classify/npy.js";
+import { invalidParameterError, wrapError } from "../errors.js";
+import { writeEmbeddingsParquet } from "./parquet.js";
+import {
+  VECTOR_LEVELS,
+  type EmbeddingStore,
+  type LoadedVectors,
+  type VectorLevel,
+  type VectorRow,
+} from "./types.js";
+
+/** Export formats: `npy` writes embeddings.npy and index.csv; `jsonl` and `parquet` add that file. */
+export const EXPORT_FORMATS = ["npy", "jsonl", "parquet"] as const;
+/** One of {@link EXPORT_FORMATS}. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * Options of {@link exportEmbeddings}.
+ *
+ * @example
+ * const options: ExportOptions = { spaceId: 1, level: "video", format: "parquet", outDir: "out" };
+ */
+export interface ExportOptions {
+  spaceId: number;
+  level: VectorLevel;
+  format: ExportFormat;
+  /** Created if missing; existing files of the same names are replaced. */
+  outDir: string;
+}
+
+/**
+ * What {@link exportEmbeddings} wrote: row count, vector length, and the files' paths.
+ *
+ * @example
+ * const r: ExportResult = { rows: 120, dim: 768, files: ["out/embeddings.npy", "out/index.csv"] };
+ */
+export interface ExportResult {
+  rows: number;
+  dim: number;
+  files: string[];
+}
+
+/** Flushes buffered text once it reaches this many characters. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Writes lines to a file in ~1 MB chunks, so a large export never holds the whole text. */
+function writeLines(path: string, lines: Iterable<string>): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "w");
+    let chunk = "";
+    for (const line of lines) {
+      chunk += `${line}\n`;
+      if (chunk.length >= WRITE_CHUNK) {
+        writeSync(fd, chunk);
+        chunk = "";
+      }
+    }
+    writeSync(fd, chunk);
+  } catch (error) {
+    throw wrapError(error, "E_IO", `Cannot write ${path}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, with quotes doubled; null is empty.
+ *
+ * @example
+ * csvField('a "b", c'); // '"a ""b"", c"'
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const CSV_HEADER = ["row", "id", "path", "label", "clip", "crop", "start", "end"];
+
+function* csvLines(rows: readonly VectorRow[]): Generator<string> {
+  yield CSV_HEADER.join(",");
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    yield [i, r.videoId, r.path, r.label, r.clipIndex, r.crop, r.startSec, r.endSec].map(csvField).join(",");
+  }
+}
+
+function* jsonLines({ dim, data, rows }: LoadedVectors): Generator<string> {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    yield JSON.stringify({
+      row: i,
+      id: r.videoId,
+      path: r.path,
+      label: r.label,
+      clip: r.clipIndex ?? null,
+      crop: r.crop ?? null,
+      start: r.startSec ?? null,
+      end: r.endSec ?? null,
+      vector: Array.from(data.subarray(i * dim, (i + 1) * dim)),
+    });
+  }
+}
+
+/**
+ * Writes a space's vectors to `outDir`: always `embeddings.npy` and `index.csv` (columns row, id, path, label,
+ * clip, crop, start, end; the clip columns empty at level `video`), plus `embeddings.jsonl` (one object per row,
+ * with its `vector`) or `embeddings.parquet` when that format is asked for.
+ *
+ * @throws VidmaeError E_INVALID_ARGUMENT for a bad level or format, E_STORE for an unknown space, E_IO on write errors
+ * @example
+ * await exportEmbeddings(store, { spaceId: space.id, level: "video", format: "npy", outDir: "out" });
+ * // out/embeddings.npy: np.load -> (N, 768) float32; out/index.csv: pandas.read_csv
+ */
+export async function exportEmbeddings(store: EmbeddingStore, options: ExportOptions): Promise<ExportResult> {
+  const { spaceId, level, format, outDir } = options;
+  if (!EXPORT_FORMATS.includes(format)) {
+    throw invalidParameterError("format", `one of: ${EXPORT_FORMATS.join(", ")}`, format);
+  }
+  if (!VECTOR_LEVELS.includes(level))
+    throw invalidParameterError("level", `one of: ${VECTOR_LEVELS.join(", ")}`, level);
+  if (typeof outDir !== "string" || outDir === "")
+    throw invalidParameterError("outDir", "non-empty string", outDir);
+  const vectors = await store.loadVectors(spaceId, { level });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    throw wrapError(error, "E_IO", `Cannot create ${outDir}`);
+  }
+  const files = [join(outDir, "embeddings.npy"), join(outDir, "index.csv")];
+  writeNpy(files[0], { shape: [vectors.rows.length, vectors.dim], data: vectors.data });
+  writeLines(files[1], csvLines(vectors.rows));
+  if (format === "jsonl") {
+    files.push(join(outDir, "embeddings.jsonl"));
+    writeLines(files[2], jsonLines(vectors));
+  } else if (format === "parquet") {
+    files.push(join(outDir, "embeddings.parquet"));
+    writeEmbeddingsParquet(files[2], vectors);
+  }
+  return { rows: vectors.rows.length, dim: vectors.dim, files };
+}

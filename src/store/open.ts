@@ -1,0 +1,56 @@
+/** Opens the store a `--db` argument names, and picks the embedding space a command works in. */
+import { VidmaeError } from "../errors.js";
+import { SqliteStore } from "./sqlite.js";
+import type { EmbeddingSpace, EmbeddingStore } from "./types.js";
+
+/**
+ * Opens a store: a file path is an embedded SQLite database (created if missing).
+ *
+ * @example
+ * const store = await openStore("vidmae.db");
+ */
+export async function openStore(db: string): Promise<EmbeddingStore> {
+  if (/^postgres(ql)?:\/\//.test(db))
+    throw new VidmaeError(
+      "E_STORE",
+      `${db.replace(/\/\/[^@/]*@/, "//…@")}: PostgreSQL stores are not supported yet; use a SQLite file path`,
+    );
+  return SqliteStore.open(db);
+}
+
+function describeSpace(s: EmbeddingSpace): string {
+  const sampling =
+    s.sampling.method === "clips" ? `clips K=${s.sampling.clips} r=${s.sampling.frameSampleRate}` : "uniform";
+  return `${s.id} (${s.key.slice(0, 12)}: ${s.model}, ${s.pooling} pooling, ${sampling}, T=${s.sampling.numFrames}, crops=${s.sampling.crops}, ${s.precision}, dim ${s.dim})`;
+}
+
+/**
+ * The space a command reads: the one given by id or key prefix, else the only one in the store.
+ *
+ * @throws VidmaeError `E_STORE` when the store is empty, the space is unknown, or several exist and none was named
+ * @example
+ * const space = await selectSpace(store, opts.space); // "2" or "3f1c9a…"
+ */
+export async function selectSpace(store: EmbeddingStore, space?: string): Promise<EmbeddingSpace> {
+  const spaces = await store.listSpaces();
+  if (space !== undefined) {
+    const found = /^\d+$/.test(space)
+      ? spaces.find((s) => s.id === Number(space))
+      : spaces.filter((s) => s.key.startsWith(space));
+    const match = Array.isArray(found) ? (found.length === 1 ? found[0] : undefined) : found;
+    if (!match)
+      throw new VidmaeError(
+        "E_STORE",
+        `No single embedding space matches ${space}; the store has: ${spaces.map(describeSpace).join("; ") || "none"}`,
+      );
+    return match;
+  }
+  if (spaces.length === 0)
+    throw new VidmaeError("E_STORE", "The store holds no embeddings yet; run vidmae embed first");
+  if (spaces.length > 1)
+    throw new VidmaeError(
+      "E_STORE",
+      `The store holds ${spaces.length} embedding spaces; choose one with --space: ${spaces.map(describeSpace).join("; ")}`,
+    );
+  return spaces[0];
+}

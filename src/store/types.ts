@@ -1,0 +1,284 @@
+/**
+ * The embedding store's records and the storage-agnostic {@link EmbeddingStore} interface. SQLite implements it
+ * today ({@link import("./sqlite.js").SqliteStore}); a PostgreSQL twin for distributed workers implements the same
+ * logical schema later, which is why every method returns a Promise even where SQLite is synchronous.
+ */
+
+/** How vectors are pooled from the encoder's tokens: mean of patch tokens, or the classification head's input. */
+export const POOLINGS = ["mean", "head"] as const;
+/** One of {@link POOLINGS}. */
+export type Pooling = (typeof POOLINGS)[number];
+
+/** Numeric precision the model ran at. */
+export const PRECISIONS = ["fp32", "int8"] as const;
+/** One of {@link PRECISIONS}. */
+export type Precision = (typeof PRECISIONS)[number];
+
+/**
+ * How frames were sampled: `uniform` (one clip over the whole video) or `clips` (K clips of T frames every r
+ * frames, both required then), and 1 or 3 spatial crops per clip.
+ *
+ * @example
+ * const s: SamplingSpec = { method: "clips", numFrames: 16, frameSampleRate: 4, clips: 3, crops: 1 };
+ */
+export interface SamplingSpec {
+  method: "uniform" | "clips";
+  /** T: frames per clip. */
+  numFrames: number;
+  /** r: distance between consecutive frames of a clip (`clips` only). */
+  frameSampleRate?: number;
+  /** K: clips per video (`clips` only). */
+  clips?: number;
+  crops: 1 | 3;
+}
+
+/**
+ * Everything that decides what an embedding vector means. Two runs with equal specs produce interchangeable
+ * vectors; anything else gets its own space, so vectors never mix.
+ *
+ * @example
+ * const spec: EmbeddingSpaceSpec = {
+ *   model: "MCG-NJU/videomae-base-finetuned-kinetics", revision: "8d2a…", weightsHash: "sha256:…",
+ *   pooling: "mean", sampling: { method: "uniform", numFrames: 16, crops: 1 }, precision: "fp32", dim: 768,
+ * };
+ */
+export interface EmbeddingSpaceSpec {
+  /** Hub repo id or checkpoint directory, as given (descriptive: the weights hash identifies the weights). */
+  model: string;
+  /** Hub commit, null for a local directory. */
+  revision: string | null;
+  /** Hash of the weights (and of anything else that changes the vectors and is not below, e.g. preprocessing). */
+  weightsHash: string;
+  pooling: Pooling;
+  sampling: SamplingSpec;
+  precision: Precision;
+  /** Vector length. */
+  dim: number;
+}
+
+/**
+ * A stored space: its spec, a database `id`, and `key`, the sha256 of the canonical JSON of the spec fields that
+ * change vectors (weights hash, pooling, sampling, precision, dim), equal across databases.
+ *
+ * @example
+ * const space = await store.ensureSpace(spec); // { id: 1, key: "3f1c…", createdAt: "2026-…", ...spec }
+ */
+export interface EmbeddingSpace extends EmbeddingSpaceSpec {
+  id: number;
+  key: string;
+  createdAt: string;
+}
+
+/**
+ * A file as seen on disk, handed to {@link EmbeddingStore.upsertVideos}. The content hash is the natural key:
+ * a renamed or moved file keeps its row (and embeddings) and gets its new path.
+ *
+ * @example
+ * const file: VideoFile = { path: "a.mp4", sizeBytes: 1024, mtimeMs: 1.7e12, contentHash: "sha256:…", probe: { fps: 30 } };
+ */
+export interface VideoFile {
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  contentHash: string;
+  /**
+   * Probe metadata, a JSON-serialisable object such as a `VideoInfo`; omitted keeps what is stored. Leave out bulky
+   * fields such as `frameIndex`.
+   */
+  probe?: object | null;
+  /** Class label; omitted keeps what is stored. */
+  label?: string | null;
+}
+
+/**
+ * A stored video. `path` is null when the file last seen with this content was overwritten by other content
+ * (its path went to the new content's row); the row keeps its embeddings in case the content reappears.
+ *
+ * @example
+ * const v = await store.findVideoByHash("sha256:…"); // { id: 3, path: "a.mp4", label: null, ... }
+ */
+export interface VideoRecord {
+  id: number;
+  path: string | null;
+  sizeBytes: number;
+  mtimeMs: number;
+  contentHash: string;
+  probe: Record<string, unknown> | null;
+  label: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Outcome of embedding a video in a space; no status row means not attempted yet. */
+export const VIDEO_STATES = ["ok", "failed"] as const;
+/** One of {@link VIDEO_STATES}. */
+export type VideoState = (typeof VIDEO_STATES)[number];
+
+/**
+ * A video's status in one space. `ok` always comes with its clip and video vectors (written in one transaction);
+ * `failed` comes with none.
+ *
+ * @example
+ * const s = await store.status(space.id, video.id); // { status: "failed", errorCode: "E_VIDEO", attempts: 1, ... }
+ */
+export interface VideoStatus {
+  spaceId: number;
+  videoId: number;
+  status: VideoState;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Number of saves (successful or failed) so far. */
+  attempts: number;
+  /** The video was shorter than one clip's window, so frames were sampled uniformly instead. */
+  tooShort: boolean;
+  updatedAt: string;
+}
+
+/**
+ * One clip's embedding: clip `clipIndex` seen through spatial crop `crop` (0 for a single crop).
+ *
+ * @example
+ * const c: ClipRecord = { clipIndex: 0, crop: 0, frameIndices: [0, 4, 8], startSec: 0, endSec: 0.3, vector };
+ */
+export interface ClipRecord {
+  clipIndex: number;
+  crop: number;
+  frameIndices: number[];
+  startSec: number;
+  endSec: number;
+  vector: Float32Array;
+}
+
+/**
+ * What one successful embedding run of one video produced: its clip vectors and the video vector (the mean of the
+ * clip vectors, computed by the caller).
+ *
+ * @example
+ * const e: VideoEmbeddings = { videoId: 3, clips: [clip], videoVector: clip.vector, tooShort: false };
+ */
+export interface VideoEmbeddings {
+  videoId: number;
+  clips: readonly ClipRecord[];
+  videoVector: Float32Array;
+  tooShort: boolean;
+}
+
+/**
+ * Why embedding a video failed: a stable code (usually a VidmaeError code) and the message.
+ *
+ * @example
+ * const f: VideoFailure = { code: "E_VIDEO", message: "a.mp4: moov atom not found" };
+ */
+export interface VideoFailure {
+  code: string;
+  message: string;
+}
+
+/**
+ * A video and its status in the space asked about (null: not attempted).
+ *
+ * @example
+ * const failed = (await store.listVideos(space.id)).filter((v) => v.status?.status === "failed");
+ */
+export interface VideoWithStatus extends VideoRecord {
+  status: VideoStatus | null;
+}
+
+/** Granularity of loaded or exported vectors: one per video, or one per clip and crop. */
+export const VECTOR_LEVELS = ["video", "clip"] as const;
+/** One of {@link VECTOR_LEVELS}. */
+export type VectorLevel = (typeof VECTOR_LEVELS)[number];
+
+/**
+ * What one row of a {@link LoadedVectors} matrix is; the clip fields are set at level `clip` only.
+ *
+ * @example
+ * const row: VectorRow = { videoId: 3, path: "a.mp4", label: "cat", clipIndex: 1, crop: 0, startSec: 2, endSec: 4 };
+ */
+export interface VectorRow {
+  videoId: number;
+  path: string;
+  label: string | null;
+  clipIndex?: number;
+  crop?: number;
+  startSec?: number;
+  endSec?: number;
+}
+
+/**
+ * Vectors of a space as one row-major `[rows.length, dim]` matrix, rows ordered by video id, then clip index,
+ * then crop.
+ *
+ * @example
+ * const { dim, data, rows } = await store.loadVectors(space.id, { level: "video" });
+ * const first = data.subarray(0, dim); // rows[0].path's vector
+ */
+export interface LoadedVectors {
+  dim: number;
+  data: Float32Array;
+  rows: VectorRow[];
+}
+
+/**
+ * Progress of a space over the collection (videos with a path): how many are `ok`, `failed` or not attempted
+ * (`pending`), and how many clip vectors are stored.
+ *
+ * @example
+ * const c = await store.counts(space.id); // { videos: 120, ok: 100, failed: 2, pending: 18, clips: 300 }
+ */
+export interface SpaceCounts {
+  videos: number;
+  ok: number;
+  failed: number;
+  pending: number;
+  clips: number;
+}
+
+/**
+ * Filter of {@link EmbeddingStore.listVideos}: a status, or `pending` for videos not attempted in the space.
+ *
+ * @example
+ * const retry = await store.listVideos(space.id, { status: "failed" satisfies StatusFilter });
+ */
+export type StatusFilter = VideoState | "pending";
+
+/**
+ * Storage of embedding spaces, videos, their per-space status and vectors. Writes are idempotent: delivering the
+ * same save twice leaves the same rows as delivering it once. Videos without a path (see {@link VideoRecord})
+ * are left out of listings, counts and loaded vectors.
+ *
+ * @example
+ * const store: EmbeddingStore = await SqliteStore.open("embeddings.db");
+ * const space = await store.ensureSpace(spec);
+ * const [video] = await store.upsertVideos([file]);
+ * if ((await store.status(space.id, video.id))?.status !== "ok") await store.saveEmbeddings(space.id, [result]);
+ */
+export interface EmbeddingStore {
+  /** Returns the space with this spec's key, creating it if needed. */
+  ensureSpace(spec: EmbeddingSpaceSpec): Promise<EmbeddingSpace>;
+  /** A space by id or key, null if absent. */
+  getSpace(idOrKey: number | string): Promise<EmbeddingSpace | null>;
+  /** All spaces, oldest first. */
+  listSpaces(): Promise<EmbeddingSpace[]>;
+  /** Inserts or updates videos by content hash, in one transaction; returns their records in input order. */
+  upsertVideos(files: readonly VideoFile[]): Promise<VideoRecord[]>;
+  getVideo(id: number): Promise<VideoRecord | null>;
+  findVideoByHash(contentHash: string): Promise<VideoRecord | null>;
+  /** The video currently at `path`, to skip re-hashing a file whose size and mtime did not change. */
+  findVideoByPath(path: string): Promise<VideoRecord | null>;
+  setLabel(videoId: number, label: string | null): Promise<void>;
+  /** A video's status in a space, null if not attempted. */
+  status(spaceId: number, videoId: number): Promise<VideoStatus | null>;
+  /** Videos with a path, by id, each with its status in the space, optionally filtered by status. */
+  listVideos(spaceId: number, options?: { status?: StatusFilter }): Promise<VideoWithStatus[]>;
+  /** Stores a batch of successful results in one transaction: clips (replacing any), video vector, status `ok`. */
+  saveEmbeddings(spaceId: number, batch: readonly VideoEmbeddings[]): Promise<void>;
+  /** Records a failure: status `failed` with the error, and removes any vectors of the video in the space. */
+  saveFailure(spaceId: number, videoId: number, failure: VideoFailure): Promise<VideoStatus>;
+  /** A video's clip records in a space, ordered by clip index, then crop. */
+  getClips(spaceId: number, videoId: number): Promise<ClipRecord[]>;
+  /** All vectors of a space at one level, as one contiguous matrix. */
+  loadVectors(spaceId: number, options: { level: VectorLevel }): Promise<LoadedVectors>;
+  counts(spaceId: number): Promise<SpaceCounts>;
+  close(): Promise<void>;
+}
