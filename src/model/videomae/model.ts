@@ -170,7 +170,9 @@ export class VideoMAE {
    */
   contentHash(): Promise<string> {
     const processor = join(this.dir, "preprocessor_config.json");
-    this.hashPromise ??= hashFiles([...this.files, ...(existsSync(processor) ? [processor] : [])]).then((h) => `sha256:${h}`);
+    this.hashPromise ??= hashFiles([...this.files, ...(existsSync(processor) ? [processor] : [])]).then(
+      (h) => `sha256:${h}`,
+    );
     return this.hashPromise;
   }
 

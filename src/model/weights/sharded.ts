@@ -17,12 +17,18 @@ const shardIndex = z.object({ weight_map: z.record(z.string(), z.string()) });
  * @example
  * await shardPaths("m/model.safetensors.index.json"); // ["m/model-00001-of-00002.safetensors", …]
  */
-export async function shardPaths(indexPath: string): Promise<{ shards: string[]; weightMap: Record<string, string> }> {
+export async function shardPaths(
+  indexPath: string,
+): Promise<{ shards: string[]; weightMap: Record<string, string> }> {
   let index: z.infer<typeof shardIndex>;
   try {
     index = shardIndex.parse(JSON.parse(await readFile(indexPath, "utf8")));
   } catch (e) {
-    throw wrapError(e, "E_WEIGHTS", `${indexPath}: not a valid shard index (expected {"weight_map": {tensor: file}})`);
+    throw wrapError(
+      e,
+      "E_WEIGHTS",
+      `${indexPath}: not a valid shard index (expected {"weight_map": {tensor: file}})`,
+    );
   }
   const dir = dirname(indexPath);
   const shards = [...new Set(Object.values(index.weight_map))].sort().map((s) => join(dir, basename(s)));
