@@ -30,16 +30,47 @@ const table = (title: string, figures: Record<string, unknown>) => {
 };
 
 if (only.has("model")) {
-  log(`# VideoMAE ViT-B (random weights, 16x224x224, fp32), ${threads} threads`);
+  log(`# VideoMAE ViT-B (random weights, 16x224x224), ${threads} threads`);
   const m = await benchModel({ threads, cacheDir });
-  log(`plain MatMul peak          ${fmt(m.matmul_gflops, 1)} GFLOP/s`);
+  log(`plain MatMul peak                        ${fmt(m.matmul_gflops, 1)} GFLOP/s`);
   log(
-    `graph build + session      ${fmt(m.build_s_cold)} s cold, ${fmt(m.load_s_warm)} s warm (cached graph)`,
+    `graph build + session                    ${fmt(m.build_s_cold)} s cold, ${fmt(m.load_s_warm)} s warm (cached graph)`,
   );
-  for (const [batch, r] of Object.entries(m.fp32))
+  for (const [batch, cps] of Object.entries(m.fp32.clips_per_s))
     log(
-      `${batch.padEnd(26)} ${fmt(r.clips_per_s, 3)} clips/s  ${fmt(r.gflops, 1)} GFLOP/s  ${fmt(100 * r.fraction_of_peak, 1)}% of MatMul peak`,
+      `fp32 ${batch.padEnd(36)}${fmt(cps, 3)} clips/s  ${fmt(m.fp32.gflops[batch], 1)} GFLOP/s  ${fmt(100 * m.fp32.fraction_of_peak[batch], 1)}% of MatMul peak`,
     );
+  for (const [batch, cps] of Object.entries(m.int8.clips_per_s))
+    log(`int8 ${batch.padEnd(36)}${fmt(cps, 3)} clips/s`);
+  log(`int8 speed-up (batch 1)                  ${fmt(m.int8.speedup)}x`);
+  log(
+    `int8 vs fp32, fixture                    min cosine ${fmt(m.int8.min_cosine, 5)}, top-1 agreement ${fmt(100 * m.int8.top1_agreement, 1)}%`,
+  );
+  log(
+    `int8 vs fp32, ViT-B random               min cosine ${fmt(m.int8.vitb_min_cosine, 5)}, top-1 agreement ${fmt(100 * m.int8.vitb_top1_agreement, 1)}%`,
+  );
+  for (const [t, e] of Object.entries(m.by_threads))
+    log(
+      `${t.padEnd(41)}MatMul ${fmt(e.matmul_gflops, 1)} GFLOP/s; fp32 ${Object.entries(e.fp32_clips_per_s)
+        .map(([b, v]) => `${b} ${fmt(v, 3)}`)
+        .join(", ")}; int8 ${Object.entries(e.int8_clips_per_s)
+        .map(([b, v]) => `${b} ${fmt(v, 3)}`)
+        .join(", ")} clips/s`,
+    );
+  if (m.reference.torch_clips_per_s)
+    log(
+      `PyTorch reference (${m.reference.impl}, torch ${m.reference.torch})  batch1 ${fmt(m.reference.torch_clips_per_s.batch1, 3)}, batch4 ${fmt(m.reference.torch_clips_per_s.batch4, 3)} clips/s; ours/theirs ${fmt(m.ratio_vs_torch!.batch1)}x, ${fmt(m.ratio_vs_torch!.batch4)}x`,
+    );
+  else
+    log(
+      "PyTorch reference                        not measured: no python3 with torch here (Debian: apt-get install python3-torch)",
+    );
+  log(`peak RSS, fresh process, batch 1 fp32    ${fmt(m.peak_rss_mb_batch1_fp32, 0)} MB`);
+  results.matmul_gflops = m.matmul_gflops;
+  results.fp32 = { clips_per_s: m.fp32.clips_per_s, fraction_of_peak: m.fp32.fraction_of_peak };
+  results.int8 = m.int8;
+  results.reference = m.reference;
+  results.ratio_vs_torch = m.ratio_vs_torch;
   results.model = m;
 }
 const sections: [string, string, () => Promise<Record<string, unknown>>][] = [
@@ -59,6 +90,10 @@ for (const [name, title, run] of sections) {
   table(title, figures);
   results[name] = figures;
 }
+if (results.embed)
+  results["embed.end_to_end_over_inference"] = (
+    results.embed as Record<string, number>
+  ).end_to_end_over_inference;
 if (only.has("search")) {
   const { benchSearch } = await import("./search.js");
   const figures = await benchSearch();
@@ -67,6 +102,10 @@ if (only.has("search")) {
 }
 
 const rss = process.resourceUsage().maxRSS / 1024;
-results.peak_rss_mb = rss;
+// The issue's peak_rss_mb is the inference process's (batch 1 fp32, measured in a fresh process); the bench's own
+// RSS also counts building random checkpoints and graphs.
+results.peak_rss_mb =
+  (results.model as { peak_rss_mb_batch1_fp32?: number } | undefined)?.peak_rss_mb_batch1_fp32 ?? null;
+results.bench_process_peak_rss_mb = rss;
 log(`peak RSS                                 ${fmt(rss, 0)} MB`);
 if (json) log(JSON.stringify(results));

@@ -15,6 +15,7 @@ export async function loadCliModel(opts: ModelCliOptions): Promise<VideoMAE> {
     return await VideoMAE.load(opts.model, {
       threads: opts.threads,
       executionProvider: opts.provider,
+      precision: opts.precision,
       onWarning: (m) => process.stderr.write(`vidmae: warning: ${m}\n`),
       hub: { revision: opts.revision, onProgress: bar.update },
     });

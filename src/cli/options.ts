@@ -22,6 +22,7 @@ export const modelOptionsSchema = z.object({
   revision: z.string().min(1).optional(),
   threads: positiveInt().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
+  precision: z.enum(["fp32", "int8"], { error: "one of: fp32, int8" }).default("fp32"),
 });
 
 /** Parsed model options. */
@@ -96,5 +97,9 @@ export function addModelOptions(command: Command): Command {
     )
     .option("--revision <rev>", "hub branch, tag or commit")
     .option("--threads <n>", "onnxruntime intra-op threads")
-    .option("--provider <cpu|cuda>", "execution provider (default cpu)");
+    .option("--provider <cpu|cuda>", "execution provider (default cpu)")
+    .option(
+      "--precision <fp32|int8>",
+      "int8: quantized linear layers, faster; its vectors form their own embedding space (default fp32)",
+    );
 }

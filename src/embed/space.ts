@@ -25,7 +25,7 @@ export async function spaceSpecFor(embedder: Embedder, modelName: string): Promi
         : {}),
       crops: spec.crops,
     },
-    precision: "fp32",
+    precision: model.precision,
     dim: embedder.dim,
   };
 }

@@ -65,6 +65,7 @@ function valueInfo(name: string, elemType: number, dims: readonly Dim[]): IValue
 export const ELEM = {
   float: onnx.TensorProto.DataType.FLOAT,
   int64: onnx.TensorProto.DataType.INT64,
+  int8: onnx.TensorProto.DataType.INT8,
 } as const;
 
 /**
@@ -105,11 +106,11 @@ export class GraphBuilder {
   }
 
   /**
-   * Adds a float32 initializer; throws if `data` does not fill `dims`.
+   * Adds a float32 (or int8) initializer; throws if `data` does not fill `dims`.
    *
    * @returns the initializer's value name
    */
-  initializer(name: string, dims: readonly number[], data: Float32Array): string {
+  initializer(name: string, dims: readonly number[], data: Float32Array | Int8Array): string {
     const expected = dims.reduce((a, b) => a * b, 1);
     if (data.length !== expected)
       throw new VidmaeError(
@@ -120,7 +121,7 @@ export class GraphBuilder {
     this.initializers.push({
       name: unique,
       dims: [...dims],
-      dataType: ELEM.float,
+      dataType: data instanceof Int8Array ? ELEM.int8 : ELEM.float,
       rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     });
     return unique;
@@ -155,16 +156,32 @@ export class GraphBuilder {
     attrs: Record<string, Attr> = {},
     domain = "",
   ): string {
-    const out = this.unique(name);
+    return this.nodeOutputs(opType, inputs, [name], attrs, domain)[0];
+  }
+
+  /**
+   * Adds a node with several outputs; `""` in `outputs` skips an optional output. Returns the output names.
+   *
+   * @example
+   * const [q, k, v] = g.nodeOutputs("Split", [qkv], ["q", "k", "v"], { axis: int(-1), num_outputs: int(3) });
+   */
+  nodeOutputs(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attrs: Record<string, Attr> = {},
+    domain = "",
+  ): string[] {
+    const names = outputs.map((o) => (o === "" ? "" : this.unique(o)));
     this.nodes.push({
       opType,
       domain,
-      name: out,
+      name: names.find((n) => n !== "") ?? opType,
       input: [...inputs],
-      output: [out],
+      output: names,
       attribute: Object.entries(attrs).map(([k, v]) => toAttribute(k, v)),
     });
-    return out;
+    return names;
   }
 
   /**

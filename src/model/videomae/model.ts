@@ -15,7 +15,7 @@ import { shardPaths } from "../weights/sharded.js";
 import { type Checkpoint, findWeightsFile, hashFiles, loadCheckpoint } from "./checkpoint.js";
 import { type VideoMAEConfig, loadVideoMAEConfig, tokenCount } from "./config.js";
 import type { CheckpointKind } from "./keys.js";
-import { buildVideoMAEGraph } from "./modeling.js";
+import { type Precision, buildVideoMAEGraph } from "./modeling.js";
 
 /** Bumped whenever the graph builder changes what it emits, so stale cached graphs are not reused. */
 const GRAPH_FORMAT = 1;
@@ -37,6 +37,11 @@ export interface ModelOptions {
   threads?: number;
   /** Graph cache root; default {@link vidmaeCacheDir}. */
   cacheDir?: string;
+  /**
+   * `int8`: linear layers as `DynamicQuantizeMatMul` over int8 weights (faster, vectors close to but not equal
+   * to fp32 ones; stores keep the two apart). @defaultValue "fp32"
+   */
+  precision?: Precision;
   /** Set false to always rebuild the graph (and not write the cache). @defaultValue true */
   cache?: boolean;
   /** Receives warnings (e.g. a frame count the checkpoint was not trained at); default `process.emitWarning`. */
@@ -121,6 +126,7 @@ export class VideoMAE {
   static async fromDirectory(dir: string, options: ModelOptions = {}): Promise<VideoMAE> {
     const opts = {
       executionProvider: options.executionProvider ?? "cpu",
+      precision: options.precision ?? "fp32",
       threads: options.threads,
       cacheDir: options.cacheDir ?? vidmaeCacheDir(),
       cache: options.cache ?? true,
@@ -128,6 +134,8 @@ export class VideoMAE {
     };
     if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1))
       throw invalidParameterError("threads", "positive integer", opts.threads);
+    if (opts.precision !== "fp32" && opts.precision !== "int8")
+      throw invalidParameterError("precision", "one of: fp32, int8", opts.precision);
     if (opts.executionProvider !== "cpu" && opts.executionProvider !== "cuda")
       throw invalidParameterError("executionProvider", "one of: cpu, cuda", opts.executionProvider);
     const config = await loadVideoMAEConfig(join(dir, "config.json"));
@@ -139,6 +147,11 @@ export class VideoMAE {
     // is prepared now so a bad checkpoint fails at load time, not at the first clip.
     model.description = (await model.graph(config.num_frames, false)).meta;
     return model;
+  }
+
+  /** Precision of the linear layers this model runs at. */
+  get precision(): Precision {
+    return this.options.precision;
   }
 
   /** Which HF class the checkpoint came from. */
@@ -186,7 +199,8 @@ export class VideoMAE {
     frames: number,
     hiddenStates: boolean,
   ): Promise<{ source: string | Uint8Array; meta: GraphMeta }> {
-    const key = await fingerprint(this.files, { frames, hiddenStates, GRAPH_FORMAT, VERSION });
+    const { precision } = this.options;
+    const key = await fingerprint(this.files, { frames, hiddenStates, precision, GRAPH_FORMAT, VERSION });
     if (this.options.cache) {
       const hit = await readCachedGraph<GraphMeta>(this.options.cacheDir, key);
       if (hit) return { source: hit.path, meta: hit.meta };
@@ -196,7 +210,7 @@ export class VideoMAE {
       ckpt.config,
       ckpt.kind,
       ckpt.weights,
-      { frames, hiddenStates },
+      { frames, hiddenStates, precision },
       this.metadata(ckpt),
     );
     const meta: GraphMeta = { kind: ckpt.kind, labels: ckpt.labels, outputs: names };

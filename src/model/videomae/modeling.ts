@@ -5,9 +5,14 @@
  * Attention is emitted as the fused `com.microsoft` `Attention` op (packed QKV MatMul + softmax in one kernel):
  * onnxruntime's optimiser does not fuse plain-op attention for us, and the fused kernel is several times faster.
  * LayerNorm + residual and bias + GELU are left as plain ops that the optimiser fuses itself.
+ *
+ * With `precision: "int8"` every linear layer (the packed QKV projection included) becomes a
+ * `DynamicQuantizeMatMul` over per-column symmetric int8 weights; attention itself (`MultiHeadAttention`),
+ * LayerNorm and the patch embedding stay float32.
  */
 import { VidmaeError } from "../../errors.js";
 import { type Attr, ELEM, GraphBuilder, float, int, ints, str } from "../onnx/graph.js";
+import { quantizeColumns } from "../onnx/quantize.js";
 import type { VideoMAEConfig } from "./config.js";
 import type { CheckpointKind } from "./keys.js";
 import { sinusoidTable } from "./position.js";
@@ -18,7 +23,12 @@ export interface GraphOptions {
   frames: number;
   /** Expose `hidden_states.0 … hidden_states.L` as outputs. */
   hiddenStates: boolean;
+  /** Weights of the linear layers: float32, or int8 with dynamically quantized activations. */
+  precision: Precision;
 }
+
+/** Numeric precision of the linear layers. */
+export type Precision = "fp32" | "int8";
 
 /** Names of the outputs a built graph has. */
 export interface GraphOutputs {
@@ -52,18 +62,51 @@ interface Ctx {
   g: GraphBuilder;
   w: Weights;
   c: VideoMAEConfig;
+  precision: Precision;
+}
+
+/**
+ * x · B (+ bias) for a [in, out] weight already in MatMul layout: a float MatMul, or a `DynamicQuantizeMatMul`
+ * (bias fused) in int8 mode.
+ */
+function matmul(
+  ctx: Ctx,
+  name: string,
+  x: string,
+  b: Float32Array,
+  inDim: number,
+  outDim: number,
+  bias?: Float32Array,
+): string {
+  const { g } = ctx;
+  if (ctx.precision === "int8") {
+    const { q, scales } = quantizeColumns(b, inDim, outDim);
+    const inputs = [
+      x,
+      g.initializer(`${name}weight_int8`, [inDim, outDim], q),
+      g.initializer(`${name}weight_scale`, [outDim], scales),
+      "",
+    ];
+    if (bias) inputs.push(g.initializer(`${name}bias`, [outDim], bias));
+    return g.node("DynamicQuantizeMatMul", inputs, `${name}qmatmul`, {}, "com.microsoft");
+  }
+  const y = g.node("MatMul", [x, g.initializer(`${name}weight`, [inDim, outDim], b)], `${name}matmul`);
+  return bias ? g.node("Add", [y, g.initializer(`${name}bias`, [outDim], bias)], `${name}add`) : y;
 }
 
 /** `nn.Linear`: x · Wᵀ + b, weight `${prefix}weight` [out, in], bias `${prefix}bias` when present. */
-function linear({ g, w }: Ctx, prefix: string, x: string, inDim: number, outDim: number): string {
-  const weight = g.initializer(
-    `${prefix}weight`,
-    [inDim, outDim],
-    transpose(w.get(`${prefix}weight`), outDim, inDim),
+function linear(ctx: Ctx, prefix: string, x: string, inDim: number, outDim: number): string {
+  const { w } = ctx;
+  const weight = transpose(w.get(`${prefix}weight`), outDim, inDim);
+  return matmul(
+    ctx,
+    prefix,
+    x,
+    weight,
+    inDim,
+    outDim,
+    w.has(`${prefix}bias`) ? w.get(`${prefix}bias`) : undefined,
   );
-  const y = g.node("MatMul", [x, weight], `${prefix}matmul`);
-  if (!w.has(`${prefix}bias`)) return y;
-  return g.node("Add", [y, g.initializer(`${prefix}bias`, [outDim], w.get(`${prefix}bias`))], `${prefix}add`);
 }
 
 /** `nn.LayerNorm` over the last axis. */
@@ -127,15 +170,19 @@ function selfAttention(ctx: Ctx, prefix: string, x: string): string {
     bias.set(w.get(`${prefix}q_bias`), 0);
     bias.set(w.get(`${prefix}v_bias`), 2 * D);
   }
+  const heads = { num_heads: int(c.num_attention_heads) };
+  if (ctx.precision === "int8") {
+    // The quantized projection cannot live inside `Attention`: project, split, then attend in float32.
+    const qkv = matmul(ctx, `${prefix}qkv.`, x, packed, D, 3 * D, bias);
+    const [q, k, v] = g.nodeOutputs("Split", [qkv], [`${prefix}q`, `${prefix}k`, `${prefix}v`], {
+      axis: int(-1),
+      num_outputs: int(3),
+    });
+    return g.node("MultiHeadAttention", [q, k, v], `${prefix}context`, heads, "com.microsoft");
+  }
   const weight = g.initializer(`${prefix}qkv.weight`, [D, 3 * D], packed);
   const b = g.initializer(`${prefix}qkv.bias`, [3 * D], bias);
-  return g.node(
-    "Attention",
-    [x, weight, b],
-    `${prefix}context`,
-    { num_heads: int(c.num_attention_heads) },
-    "com.microsoft",
-  );
+  return g.node("Attention", [x, weight, b], `${prefix}context`, heads, "com.microsoft");
 }
 
 /** `VideoMAEAttention`: self-attention then the output projection (`attention.output.dense`). */
@@ -240,7 +287,7 @@ export function buildVideoMAEGraph(
   metadata: Record<string, string>,
 ): { bytes: Uint8Array } & GraphOutputs {
   const g = new GraphBuilder();
-  const ctx: Ctx = { g, w: new Weights(weights), c: config };
+  const ctx: Ctx = { g, w: new Weights(weights), c: config, precision: options.precision };
   const { frames } = options;
   const side = config.image_size;
   const tokens = (frames / config.tubelet_size) * (side / config.patch_size) ** 2;

@@ -275,6 +275,41 @@ describe("VideoMAE forward matches an independent float64 implementation on othe
   });
 });
 
+describe("int8 precision", () => {
+  const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i] * b[i], na + a[i] ** 2, nb + b[i] ** 2];
+    return dot / Math.sqrt(na * nb);
+  };
+  for (const name of ["tiny-model", "tiny-classifier", "tiny-pretrain"]) {
+    test(`${name}: embeddings within cosine 0.999 of the reference, same top-1 label`, async () => {
+      const dir = fixture(`videomae/${name}`);
+      const ref = await readSafetensors(join(dir, "reference.safetensors"));
+      const get = (k: string) => toFloat32(ref.get(k)!, k, "reference.safetensors");
+      const model = await VideoMAE.fromDirectory(dir, { ...quiet, precision: "int8" });
+      assert.equal(model.precision, "int8");
+      const out = await model.forward({ data: get("pixel_values"), dims: ref.get("pixel_values")!.shape });
+      const D = out.meanPooled.dims[1];
+      const mean = get("mean_pooled");
+      for (let b = 0; b < 2; b++) {
+        const c = cosine(out.meanPooled.data.subarray(b * D, (b + 1) * D), mean.subarray(b * D, (b + 1) * D));
+        assert.ok(c >= 0.999, `row ${b}: cosine ${c}`);
+      }
+      if (out.logits) {
+        const logits = get("logits");
+        const argmax = (a: ArrayLike<number>, r: number) => {
+          const row = Array.from(a).slice(r * 5, r * 5 + 5);
+          return row.indexOf(Math.max(...row));
+        };
+        for (let b = 0; b < 2; b++) assert.equal(argmax(out.logits.data, b), argmax(logits, b));
+      }
+      await model.release();
+    });
+  }
+});
+
 describe("VideoMAE runtime", () => {
   const tiny = {
     hidden_size: 16,
