@@ -18,7 +18,7 @@ import type { CheckpointKind } from "./keys.js";
 import { type Precision, buildVideoMAEGraph } from "./modeling.js";
 
 /** Bumped whenever the graph builder changes what it emits, so stale cached graphs are not reused. */
-const GRAPH_FORMAT = 1;
+const GRAPH_FORMAT = 2;
 
 /** A float32 tensor: row-major values and their dims. */
 export interface Float32Tensor {

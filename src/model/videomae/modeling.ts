@@ -13,7 +13,7 @@
 import { VidmaeError } from "../../errors.js";
 import { type Attr, ELEM, GraphBuilder, float, int, ints, str } from "../onnx/graph.js";
 import { quantizeColumns } from "../onnx/quantize.js";
-import type { VideoMAEConfig } from "./config.js";
+import { type VideoMAEConfig, tokenCount } from "./config.js";
 import type { CheckpointKind } from "./keys.js";
 import { sinusoidTable } from "./position.js";
 
@@ -120,31 +120,47 @@ function layerNorm({ g, w, c }: Ctx, prefix: string, x: string, eps: number): st
   });
 }
 
-/** `VideoMAEPatchEmbeddings`: Conv3d with kernel = stride = (tubelet, patch, patch) over [B, C, T, H, W]. */
-function patchEmbeddings(ctx: Ctx, prefix: string, pixelValues: string): string {
+/**
+ * `VideoMAEPatchEmbeddings`: HF's Conv3d with kernel = stride = (tubelet, patch, patch), computed as what it is — a
+ * MatMul over non-overlapping tubelets. Cutting [B, T, C, H, W] into tubelets is a reshape and one transpose to
+ * [B, (t, h, w), (C, dt, dy, dx)], the conv weight's own flattening order; tokens come out in HF's (t, h, w)
+ * order. onnxruntime's 3-D Conv is several times slower than this MatMul. Stays float32 in int8 mode.
+ */
+function patchEmbeddings(ctx: Ctx, prefix: string, pixelValues: string, frames: number): string {
   const { g, w, c } = ctx;
   const D = c.hidden_size;
-  const k = [c.tubelet_size, c.patch_size, c.patch_size];
-  const weight = g.initializer(
-    `${prefix}projection.weight`,
-    [D, c.num_channels, ...k],
-    w.get(`${prefix}projection.weight`),
+  const [t, p, C] = [c.tubelet_size, c.patch_size, c.num_channels];
+  const [nt, ns] = [frames / t, c.image_size / p];
+  const cut = g.node(
+    "Reshape",
+    [pixelValues, g.int64s(`${prefix}tubelet_shape`, [-1, nt, t, C, ns, p, ns, p])],
+    `${prefix}tubelets`,
   );
-  const bias = g.initializer(`${prefix}projection.bias`, [D], w.get(`${prefix}projection.bias`));
-  // HF permutes [B, T, C, H, W] → [B, C, T, H, W] before the convolution.
-  const bcthw = g.node("Transpose", [pixelValues], `${prefix}permute`, { perm: ints([0, 2, 1, 3, 4]) });
-  const conv = g.node("Conv", [bcthw, weight, bias], `${prefix}projection`, {
-    kernel_shape: ints(k),
-    strides: ints(k),
+  const ordered = g.node("Transpose", [cut], `${prefix}tubelet_order`, {
+    perm: ints([0, 1, 4, 6, 3, 2, 5, 7]),
   });
-  // flatten(2).transpose(1, 2): tokens in (t, h, w) row-major order.
-  const flat = g.node("Reshape", [conv, g.int64s(`${prefix}flat_shape`, [0, D, -1])], `${prefix}flatten`);
-  return g.node("Transpose", [flat], `${prefix}tokens`, { perm: ints([0, 2, 1]) });
+  const K = C * t * p * p;
+  const rows = g.node(
+    "Reshape",
+    [ordered, g.int64s(`${prefix}token_shape`, [-1, nt * ns * ns, K])],
+    `${prefix}token_rows`,
+  );
+  const weight = transpose(w.get(`${prefix}projection.weight`), D, K); // [D, C, t, p, p] → [K, D]
+  return matmul(
+    { ...ctx, precision: "fp32" },
+    `${prefix}projection.`,
+    rows,
+    weight,
+    K,
+    D,
+    w.get(`${prefix}projection.bias`),
+  );
 }
 
 /** `VideoMAEEmbeddings`: patch embeddings plus the fixed sinusoid table (not a checkpoint weight). */
-function embeddings(ctx: Ctx, prefix: string, pixelValues: string, tokens: number): string {
-  const patches = patchEmbeddings(ctx, `${prefix}patch_embeddings.`, pixelValues);
+function embeddings(ctx: Ctx, prefix: string, pixelValues: string, frames: number): string {
+  const tokens = tokenCount(ctx.c, frames);
+  const patches = patchEmbeddings(ctx, `${prefix}patch_embeddings.`, pixelValues, frames);
   const table = ctx.g.initializer(
     `${prefix}position_embeddings`,
     [1, tokens, ctx.c.hidden_size],
@@ -290,11 +306,11 @@ export function buildVideoMAEGraph(
   const ctx: Ctx = { g, w: new Weights(weights), c: config, precision: options.precision };
   const { frames } = options;
   const side = config.image_size;
-  const tokens = (frames / config.tubelet_size) * (side / config.patch_size) ** 2;
+  const tokens = tokenCount(config, frames);
   const D = config.hidden_size;
   const pixelValues = g.input("pixel_values", ELEM.float, ["batch", frames, config.num_channels, side, side]);
 
-  const states = encoder(ctx, "encoder.", embeddings(ctx, "embeddings.", pixelValues, tokens));
+  const states = encoder(ctx, "encoder.", embeddings(ctx, "embeddings.", pixelValues, frames));
   const last = states[states.length - 1];
   const lastHidden = config.use_mean_pooling
     ? last
