@@ -104,13 +104,18 @@ function reflectorsTransposed({ vectors, betas }: Tridiagonal, n: number): Float
  * i + 1 is applied to the rows of `E`, which start as Qᵀ and end as the eigenvectors of A.
  */
 function implicitQL(diag: Float64Array, off: Float64Array, E: Float64Array, n: number): void {
+  // A split test relative to the whole matrix's scale too: with many (near-)zero eigenvalues — fewer samples than
+  // features — neighbouring diagonal entries are ~0 and the purely local test never succeeds.
+  let anorm = 0;
+  for (let i = 0; i < n; i++) anorm = Math.max(anorm, Math.abs(diag[i]) + Math.abs(off[i] ?? 0));
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     let m: number;
     do {
       // Split the matrix where an off-diagonal entry is negligible next to its diagonal neighbours.
       for (m = l; m < n - 1; m++) {
-        if (Math.abs(off[m]) <= Number.EPSILON * (Math.abs(diag[m]) + Math.abs(diag[m + 1]))) break;
+        const local = Math.abs(diag[m]) + Math.abs(diag[m + 1]);
+        if (Math.abs(off[m]) <= Number.EPSILON * local || Math.abs(off[m]) <= Number.EPSILON * anorm) break;
       }
       if (m === l) break;
       if (iterations++ === 60) {
