@@ -166,6 +166,39 @@ describe("vidmae embed + export", () => {
     assert.equal(summary.done + summary.skipped, 8);
   });
 
+  test("Ctrl-C finishes the batch in flight, saves it, and exits 130", async () => {
+    const many = join(tmp, "interrupted");
+    await mkdir(many);
+    for (let i = 0; i < 6; i++)
+      await makeVideo(many, { name: `v${i}.mp4`, frames: 8 + i, width: 48, height: 40 });
+    const db = join(tmp, "interrupted.db");
+    const child = spawn(
+      process.execPath,
+      ["dist/cli/main.js", "embed", many, "--db", db, "--model", modelDir, "--json"],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      },
+    );
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (c) => (err += c));
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes('"type":"done"') && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    assert.equal(code, 130);
+    assert.match(err, /interrupted; finishing the current batch/);
+    const summary = JSON.parse(out.trim().split("\n").at(-1)!).summary;
+    assert.equal(summary.interrupted, true);
+    assert.ok(summary.done >= 1 && summary.done < 6, `done ${summary.done}`);
+    const rerun = await runCli(["embed", many, "--db", db, "--model", modelDir, "--json"], env);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const second = JSON.parse(rerun.stdout.trim().split("\n").at(-1)!).summary;
+    assert.deepEqual([second.skipped, second.done], [summary.done, 6 - summary.done]);
+  });
+
   test("a bad video fails alone: exit 1 after the others are stored; the rerun says to retry", async () => {
     const mixed = join(tmp, "mixed");
     await mkdir(mixed);
