@@ -152,3 +152,71 @@ export {
   classificationReport,
 } from "./classify/metrics.js";
 export { readNpy, writeNpy, parseNpy, encodeNpy } from "./classify/npy.js";
+
+// Training, evaluation, saved models (vidmae train / evaluate / predict).
+export {
+  DEFAULT_PIPELINE_SPEC,
+  PIPELINE_STEPS,
+  parsePipelineSpec,
+  pipelineFromSpec,
+  sklearnName,
+  type SpecStep,
+  type SpecValue,
+} from "./classify/spec.js";
+export {
+  classScores,
+  crossValidationFolds,
+  evaluateClassifier,
+  formatEvaluation,
+  holdOutFolds,
+  probabilities,
+  withTestSet,
+  type Evaluation,
+  type EvaluationReport,
+  type FoldReport,
+} from "./classify/evaluate.js";
+export {
+  MODEL_FILE_FORMAT,
+  SavedModel,
+  describeModelSpace,
+  modelSpace,
+  type ModelFile,
+  type ModelPrediction,
+  type ModelSpace,
+} from "./classify/model-file.js";
+export {
+  embedderForSpace,
+  embedVideoFeatures,
+  loadArrayData,
+  loadLabelledData,
+  loadStoreData,
+  loadStoreFeatures,
+  readFeatures,
+  readLabelsFile,
+  type DataSource,
+  type LabelledData,
+} from "./classify/dataset.js";
+// The end-to-end demo (vidmae demo).
+export { runDemo, type DemoMapHook, type DemoOptions, type DemoResult } from "./demo/run.js";
+export {
+  DEMO_CLASSES,
+  makeDemoVideos,
+  type DemoClass,
+  type DemoVideo,
+  type DemoVideoOptions,
+} from "./demo/videos.js";
+export {
+  DEMO_PRETRAINED_MODEL,
+  DEMO_RANDOM_CONFIG,
+  chooseDemoModel,
+  type DemoModelChoice,
+  type DemoModelOptions,
+} from "./demo/model.js";
+export { pixelFeatures, type PixelFeatureOptions } from "./demo/pixels.js";
+export {
+  compareMethods,
+  demoMethods,
+  formatDemoTable,
+  type DemoFeatures,
+  type DemoRow,
+} from "./demo/compare.js";

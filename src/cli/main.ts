@@ -3,12 +3,16 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerClassify } from "./commands/classify.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerEmbed } from "./commands/embed.js";
+import { registerEvaluate } from "./commands/evaluate.js";
 import { registerExport } from "./commands/export.js";
 import { registerExportOnnx } from "./commands/export-onnx.js";
 import { registerFrames } from "./commands/frames.js";
 import { registerForward } from "./commands/forward.js";
+import { registerPredict } from "./commands/predict.js";
 import { registerPull } from "./commands/pull.js";
+import { registerTrain } from "./commands/train.js";
 
 const program = new Command("vidmae")
   .description("Video classification on VideoMAE embeddings")
@@ -21,4 +25,8 @@ registerFrames(program);
 registerClassify(program);
 registerEmbed(program);
 registerExport(program);
+registerTrain(program);
+registerEvaluate(program);
+registerPredict(program);
+registerDemo(program);
 await program.parseAsync();

@@ -65,8 +65,13 @@ function labelFor(path: string, labels: LabelSource | undefined): string | undef
   return labels.map.get(resolve(path)) ?? labels.map.get(path);
 }
 
-/** Identifies a file by content, re-hashing only when its size or mtime changed since the store last saw it. */
-async function describeFile(
+/**
+ * Identifies a file by content, re-hashing only when its size or mtime changed since the store last saw it.
+ *
+ * @example
+ * const file = await describeFile(store, "a.mp4", { fromDirs: true }); // { path, sizeBytes, mtimeMs, contentHash, label }
+ */
+export async function describeFile(
   store: EmbeddingStore,
   path: string,
   labels: LabelSource | undefined,
@@ -85,8 +90,13 @@ async function describeFile(
   };
 }
 
-/** Probe metadata worth keeping: the frame index is bulky and rebuilt on demand. */
-function probeRecord(e: VideoEmbedding): Record<string, unknown> {
+/**
+ * Probe metadata worth keeping: the frame index is bulky and rebuilt on demand.
+ *
+ * @example
+ * await store.upsertVideos([{ ...file, probe: probeRecord(embedding) }]);
+ */
+export function probeRecord(e: VideoEmbedding): Record<string, unknown> {
   const { frameIndex: _frameIndex, ...probe } = e.prepared.info;
   return { ...probe, tooShort: e.prepared.tooShort };
 }

@@ -1,0 +1,86 @@
+/** `vidmae demo`: the whole job on synthetic videos, offline: make, embed, compare, print the table. */
+import type { Command } from "commander";
+import { z } from "zod";
+import { formatDemoTable } from "../../demo/compare.js";
+import { runDemo } from "../../demo/run.js";
+import { DEMO_CLASSES } from "../../demo/videos.js";
+import { DEFAULT_MODEL, parseOptions, positiveInt } from "../options.js";
+import { downloadBar } from "../progress.js";
+import { action } from "../run.js";
+
+const schema = z.object({
+  model: z.string().min(1).optional(),
+  out: z.string().min(1).default("vidmae-demo"),
+  videosPerClass: positiveInt("integer of at least 3")
+    .refine((n) => n >= 3, { error: "integer of at least 3" })
+    .default(6),
+  seed: z.coerce
+    .number({ error: "non-negative integer" })
+    .int({ error: "non-negative integer" })
+    .nonnegative({ error: "non-negative integer" })
+    .default(0),
+  classes: z
+    .string()
+    .transform((list) => list.split(",").map((c) => c.trim()))
+    .pipe(z.array(z.enum(DEMO_CLASSES, { error: `comma list of: ${DEMO_CLASSES.join(", ")}` })))
+    .optional(),
+  threads: positiveInt().optional(),
+  json: z.boolean().default(false),
+});
+
+/**
+ * Registers `demo`.
+ *
+ * @example
+ * // npx vidmae demo --out vidmae-demo --videos-per-class 6 --seed 0
+ */
+export function registerDemo(program: Command): void {
+  program
+    .command("demo")
+    .description(
+      "make a labelled synthetic video set, embed it, and compare classifiers on embeddings with PCA/LDA on raw pixels",
+    )
+    .option(
+      "--model <dir|repo>",
+      `VideoMAE to embed with (default: $VIDMAE_MODEL or ${DEFAULT_MODEL} when cached or reachable, else random weights)`,
+    )
+    .option("--out <dir>", "folder for the videos, the store and results.json (default vidmae-demo)")
+    .option("--videos-per-class <n>", "videos per class, at least 3 (default 6)")
+    .option("--seed <n>", "seed of the videos, the split and the fallback model (default 0)")
+    .option("--classes <list>", `comma list of classes to make (default all: ${DEMO_CLASSES.join(",")})`)
+    .option("--threads <n>", "onnxruntime intra-op threads")
+    .option("--json", "print the results as one JSON object instead of the table")
+    .action(
+      action(async (raw: Record<string, unknown>) => {
+        const opts = parseOptions(schema, raw);
+        const bar = downloadBar();
+        const result = await runDemo({
+          outDir: opts.out,
+          model: opts.model,
+          hubModel: process.env.VIDMAE_MODEL || DEFAULT_MODEL,
+          videosPerClass: opts.videosPerClass,
+          seed: opts.seed,
+          classes: opts.classes,
+          runtime: { threads: opts.threads },
+          onProgress: (m) => process.stderr.write(`vidmae: ${m}\n`),
+          onDownload: bar.update,
+        }).finally(bar.stop);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        const { split } = result;
+        process.stdout.write(
+          `\n${result.videos} videos, ${result.classes.length} classes (${result.classes.join(", ")}); ` +
+            `the same stratified split for every method: ${split.train} train, ${split.test} test (seed ${split.seed})\n` +
+            `embeddings: ${result.model.name}, ${result.model.embeddingDims} dims; ` +
+            `pixels: ${result.pixels.frames} frames x ${result.pixels.size}x${result.pixels.size} grey, ${result.pixels.dims} dims\n\n`,
+        );
+        process.stdout.write(formatDemoTable(result.rows));
+        for (const note of result.notes) process.stdout.write(`\nNOTE: ${note}\n`);
+        process.stdout.write(
+          `\nresults: ${result.files.results}${result.files.map ? `, map: ${result.files.map}` : ""} (${result.seconds.toFixed(1)} s)\n`,
+        );
+      }),
+    );
+}
