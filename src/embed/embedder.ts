@@ -200,6 +200,8 @@ export class Embedder {
       if (more && rows.length < this.options.batch) {
         const { path, job } = ahead.shift()!;
         const prepared = await job;
+        // An abort kills the decoders in flight: their errors are not the videos' fault and are not reported.
+        if (signal?.aborted) return;
         if (prepared instanceof VidmaeError) {
           yield { path, error: prepared };
           continue;
