@@ -10,12 +10,13 @@ import { benchDecode } from "./decode.js";
 import { benchEmbed } from "./embed.js";
 import { benchModel } from "./model.js";
 import { benchPreprocess } from "./preprocess.js";
+import { benchServer } from "./server.js";
 import { benchStore } from "./store.js";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const onlyArg = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
-const only = new Set((onlyArg ?? "model,embed,decode,preprocess,store,classify").split(","));
+const only = new Set((onlyArg ?? "model,embed,decode,preprocess,store,classify,server").split(","));
 const cacheDir = fileURLToPath(new URL("./.cache/", import.meta.url));
 await mkdir(cacheDir, { recursive: true });
 const threads = availableParallelism();
@@ -83,6 +84,7 @@ const sections: [string, string, () => Promise<Record<string, unknown>>][] = [
   ["preprocess", "preprocess (VideoMAEImageProcessor, 1280x720 -> 224)", benchPreprocess],
   ["store", "store (SQLite, 100k x 768 vectors)", benchStore],
   ["classify", "estimators (10k x 768, 10 classes; seconds)", benchClassify],
+  ["server", "HTTP POST /v1/classify (small model, 2 s 320x240 uploads, loopback)", benchServer],
 ];
 for (const [name, title, run] of sections) {
   if (!only.has(name)) continue;

@@ -220,3 +220,50 @@ export {
   type DemoFeatures,
   type DemoRow,
 } from "./demo/compare.js";
+
+// Similarity: exact and approximate nearest neighbours, near-duplicates, moments.
+export { ExactIndex, exactSearch, type Neighbors } from "./search/exact.js";
+export { AnnIndex, annIndexPath, updateAnnIndex, type AnnOptions, type AnnSpace } from "./search/ann.js";
+export {
+  similarVideos,
+  nearDuplicates,
+  searchMoments,
+  DEFAULT_DUPLICATE_THRESHOLD,
+  type SimilarHit,
+  type SimilarOptions,
+  type DuplicateGroup,
+  type Moment,
+} from "./search/similar.js";
+export { METRICS, type Metric } from "./search/validate.js";
+
+// Maps of the embedding space.
+export {
+  projectEmbeddings,
+  MAP_METHODS,
+  type MapMethod,
+  type MapModel,
+  type PlaceInput,
+  type ProjectOptions,
+  type Projection,
+} from "./map/project.js";
+export {
+  buildMapData,
+  COLOR_BY,
+  type ColorBy,
+  type MapData,
+  type MapOptions,
+  type MapPoint,
+} from "./map/map-data.js";
+export { legendFor, type LegendEntry } from "./map/colors.js";
+export { makeThumbnails, videoThumbnail, type ThumbnailOptions } from "./map/thumbnails.js";
+export { renderHtml } from "./map/render-html.js";
+export { renderSvg, type SvgOptions } from "./map/render-svg.js";
+export { renderPng } from "./map/render-png.js";
+export { writeMap, mapFormat, MAP_FORMATS, type MapFormat, type WriteMapOptions } from "./map/write-map.js";
+
+// HTTP service.
+export { buildApp, type AppDeps } from "./server/app.js";
+export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from "./server/context.js";
+export { startServer, closeOnSignals, type RunningServer, type ListenOptions } from "./server/main.js";
+export { InferenceQueue, type QueueOptions, type QueueStats } from "./server/queue.js";
+export { HttpError, SERVER_ERROR_CODES, type HttpErrorCode } from "./server/http-errors.js";

@@ -1,5 +1,8 @@
 /** Loads the model a command names, with a download bar and warnings on stderr. */
+import { embedderForSpace } from "../classify/dataset.js";
+import type { Embedder } from "../embed/embedder.js";
 import { VideoMAE } from "../model/videomae/model.js";
+import type { EmbeddingSpaceSpec } from "../store/types.js";
 import type { ModelCliOptions } from "./options.js";
 import { downloadBar } from "./progress.js";
 
@@ -21,5 +24,31 @@ export async function loadCliModel(opts: ModelCliOptions): Promise<VideoMAE> {
     });
   } finally {
     bar.stop();
+  }
+}
+
+/**
+ * The model and embedder that made an embedding space (same checkpoint and revision, precision, sampling, crops
+ * and pooling), for commands that embed new videos into an existing space. Refuses other weights.
+ *
+ * @example
+ * const { model, embedder } = await loadSpaceEmbedder(space, { provider: "cpu" });
+ */
+export async function loadSpaceEmbedder(
+  space: EmbeddingSpaceSpec,
+  opts: Pick<ModelCliOptions, "threads" | "provider">,
+): Promise<{ model: VideoMAE; embedder: Embedder }> {
+  const model = await loadCliModel({
+    model: space.model,
+    revision: space.revision ?? undefined,
+    precision: space.precision,
+    threads: opts.threads,
+    provider: opts.provider,
+  });
+  try {
+    return { model, embedder: await embedderForSpace(model, space) };
+  } catch (e) {
+    await model.release();
+    throw e;
   }
 }

@@ -12,6 +12,9 @@ import { registerFrames } from "./commands/frames.js";
 import { registerForward } from "./commands/forward.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerPull } from "./commands/pull.js";
+import { registerServe } from "./commands/serve.js";
+import { registerSimilar } from "./commands/similar.js";
+import { registerMap } from "./commands/map.js";
 import { registerTrain } from "./commands/train.js";
 
 const program = new Command("vidmae")
@@ -29,4 +32,7 @@ registerTrain(program);
 registerEvaluate(program);
 registerPredict(program);
 registerDemo(program);
+registerSimilar(program);
+registerMap(program);
+registerServe(program);
 await program.parseAsync();

@@ -52,8 +52,13 @@ export interface EmbedSummary {
   failures: { path: string; code: string; message: string }[];
 }
 
-/** sha256 of a file's bytes, as `sha256:<hex>`. */
-async function hashFile(path: string): Promise<string> {
+/**
+ * sha256 of a file's bytes, as `sha256:<hex>`: the store's content hash.
+ *
+ * @example
+ * await hashFile("a.mp4"); // "sha256:9f86d0…"
+ */
+export async function hashFile(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return `sha256:${h.digest("hex")}`;

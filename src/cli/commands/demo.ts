@@ -1,4 +1,5 @@
 /** `vidmae demo`: the whole job on synthetic videos, offline: make, embed, compare, print the table. */
+import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { formatDemoTable } from "../../demo/compare.js";
@@ -7,6 +8,7 @@ import { DEMO_CLASSES } from "../../demo/videos.js";
 import { DEFAULT_MODEL, parseOptions, positiveInt } from "../options.js";
 import { downloadBar } from "../progress.js";
 import { action } from "../run.js";
+import { writeMap } from "../../map/write-map.js";
 
 const schema = z.object({
   model: z.string().min(1).optional(),
@@ -64,6 +66,15 @@ export function registerDemo(program: Command): void {
           runtime: { threads: opts.threads },
           onProgress: (m) => process.stderr.write(`vidmae: ${m}\n`),
           onDownload: bar.update,
+          renderMap: async ({ store, space, outDir }) => {
+            const out = join(outDir, "map.png");
+            await writeMap(await store.loadVectors(space.id, { level: "video" }), {
+              method: "pca",
+              seed: opts.seed,
+              out,
+            });
+            return out;
+          },
         }).finally(bar.stop);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -3,16 +3,11 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { VidmaeError } from "../../errors.js";
 import type { DenseMatrix } from "../../classify/base.js";
-import {
-  embedderForSpace,
-  embedVideoFeatures,
-  loadStoreFeatures,
-  readFeatures,
-} from "../../classify/dataset.js";
+import { embedVideoFeatures, loadStoreFeatures, readFeatures } from "../../classify/dataset.js";
 import { SavedModel } from "../../classify/model-file.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import type { EmbeddingSpace, EmbeddingStore } from "../../store/types.js";
-import { loadCliModel } from "../load-model.js";
+import { loadSpaceEmbedder } from "../load-model.js";
 import { parseOptions, positiveInt } from "../options.js";
 import { action } from "../run.js";
 
@@ -76,15 +71,8 @@ async function loadInputs(
       "E_DATA",
       `${opts.model} was trained on arrays with no recorded embedding space, so it cannot embed videos; use --x or --db`,
     );
-  const videomae = await loadCliModel({
-    model: space.model,
-    revision: space.revision ?? undefined,
-    precision: space.precision,
-    threads: opts.threads,
-    provider: opts.provider,
-  });
+  const { model: videomae, embedder } = await loadSpaceEmbedder(space, opts);
   try {
-    const embedder = await embedderForSpace(videomae, space);
     const { X, paths, failures } = await embedVideoFeatures(embedder, files);
     for (const failure of failures) process.stderr.write(`vidmae: ${failure.message}\n`);
     return { X, paths, failed: failures.length };

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { makeVideo } from "../helpers/synthetic-videos.js";
+import { runCli } from "./helpers.js";
+
+let tmp: string;
+let env: Record<string, string>;
+let db: string;
+let videos: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "vidmae-cli-similar-"));
+  env = { VIDMAE_CACHE: join(tmp, "cache"), HF_HUB_OFFLINE: "1", HF_HUB_CACHE: join(tmp, "hf") };
+  const modelDir = join(tmp, "model");
+  await writeRandomCheckpoint(modelDir, {
+    config: {
+      hidden_size: 16,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      num_hidden_layers: 1,
+      image_size: 32,
+      patch_size: 8,
+      num_frames: 4,
+    },
+  });
+  videos = join(tmp, "videos");
+  await mkdir(videos);
+  await makeVideo(videos, { name: "a.mp4", frames: 40, source: "testsrc2" });
+  await makeVideo(videos, { name: "b.mp4", frames: 40, source: "mandelbrot" });
+  await makeVideo(videos, { name: "c.webm", frames: 40, source: "smptebars" });
+  // A re-encoded copy of a.mp4: a near-duplicate.
+  await copyFile(join(videos, "a.mp4"), join(tmp, "a-copy.mp4"));
+  await makeVideo(videos, { name: "a2.mkv", frames: 40, source: "testsrc2" });
+  db = join(tmp, "v.db");
+  const embed = await runCli(
+    [
+      "embed",
+      videos,
+      "--db",
+      db,
+      "--model",
+      modelDir,
+      "--sampling",
+      "clips",
+      "--clips",
+      "3",
+      "--frame-sample-rate",
+      "2",
+    ],
+    env,
+  );
+  assert.equal(embed.code, 0, embed.stderr);
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe("vidmae similar / duplicates / search-moments", () => {
+  test("a stored video's neighbours, exact and approximate, exclude itself", async () => {
+    const exact = await runCli(["similar", "--id", "1", "--db", db, "--k", "3", "--json"], env);
+    assert.equal(exact.code, 0, exact.stderr);
+    const hits = JSON.parse(exact.stdout);
+    assert.equal(hits.length, 3);
+    assert.ok(hits.every((h: { videoId: number }) => h.videoId !== 1));
+    assert.ok(hits[0].distance <= hits[1].distance && hits[1].distance <= hits[2].distance);
+    const approx = await runCli(
+      ["similar", "--id", "1", "--db", db, "--k", "3", "--json", "--approximate"],
+      env,
+    );
+    assert.equal(approx.code, 0, approx.stderr);
+    assert.deepEqual(
+      JSON.parse(approx.stdout).map((h: { videoId: number }) => h.videoId),
+      hits.map((h: { videoId: number }) => h.videoId),
+    );
+    assert.ok(
+      (await readdir(tmp)).some((f) => f.endsWith(".usearch")),
+      "index saved beside the store",
+    );
+  });
+
+  test("a new file is embedded in the space's settings; its identical stored twin comes first at distance ~0", async () => {
+    const run = await runCli(
+      ["similar", join(tmp, "a-copy.mp4"), "--db", db, "--level", "clip", "--k", "2", "--json"],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const hits = JSON.parse(run.stdout);
+    assert.equal(hits[0].path, join(videos, "a.mp4"));
+    assert.ok(hits[0].distance < 1e-4);
+    assert.equal(typeof hits[0].startSec, "number");
+  });
+
+  test("duplicates groups identical videos; search-moments finds the query's own range first", async () => {
+    const dup = await runCli(["duplicates", "--db", db, "--json"], env);
+    assert.equal(dup.code, 0, dup.stderr);
+    const groups = JSON.parse(dup.stdout);
+    const withA = groups.find((g: { videos: { path: string }[] }) =>
+      g.videos.some((v) => v.path.endsWith("a.mp4")),
+    );
+    assert.deepEqual(withA.videos.map((v: { path: string }) => v.path.split("/").at(-1)).sort(), [
+      "a.mp4",
+      "a2.mkv",
+    ]);
+    const moments = await runCli(["search-moments", join(tmp, "a-copy.mp4"), "--db", db, "--json"], env);
+    assert.equal(moments.code, 0, moments.stderr);
+    const first = JSON.parse(moments.stdout)[0];
+    assert.ok(["a.mp4", "a2.mkv"].includes(first.path.split("/").at(-1)));
+  });
+
+  test("bad arguments", async () => {
+    const both = await runCli(["similar", "x.mp4", "--id", "1", "--db", db], env);
+    assert.equal(both.stderr, "vidmae: Give either a video file or --id, not both\n");
+    const k = await runCli(["similar", "--id", "1", "--db", db, "--k", "0"], env);
+    assert.equal(k.stderr, 'vidmae: Expected positive integer for --k but received "0" of type string\n');
+    const missing = await runCli(["similar", "--id", "99", "--db", db], env);
+    assert.equal(missing.stderr, "vidmae: Video 99 has no stored embedding in this space\n");
+  });
+});

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { VidmaeError } from "../../src/errors.js";
+import { HttpError } from "../../src/server/http-errors.js";
+import { allowedRoots, resolveAllowedPath, type AllowedRoot } from "../../src/server/paths.js";
+
+let dir: string;
+let roots: AllowedRoot[];
+before(async () => {
+  dir = await realpath(await mkdtemp(join(tmpdir(), "vidmae-paths-")));
+  await mkdir(join(dir, "root", "sub"), { recursive: true });
+  await mkdir(join(dir, "secret"));
+  await writeFile(join(dir, "root", "sub", "a.mp4"), "a");
+  await writeFile(join(dir, "secret", "b.mp4"), "b");
+  await symlink(join(dir, "secret", "b.mp4"), join(dir, "root", "escape.mp4"));
+  await symlink(join(dir, "secret"), join(dir, "root", "escape-dir"));
+  await symlink(join(dir, "root", "sub", "a.mp4"), join(dir, "root", "inside.mp4"));
+  // A root reached through a symlink: paths given through the link are inside it.
+  await symlink(join(dir, "root"), join(dir, "root-link"));
+  roots = await allowedRoots([join(dir, "root-link")]);
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+/** Asserts `given` is refused with this status and code. */
+async function refused(given: string, status: number, code: string, using = roots): Promise<void> {
+  await assert.rejects(resolveAllowedPath(given, using), (e: unknown) => {
+    assert.ok(e instanceof HttpError, String(e));
+    assert.deepEqual({ status: e.status, code: e.code }, { status, code }, `${given}: ${e.message}`);
+    return true;
+  });
+}
+
+describe("resolveAllowedPath", () => {
+  test("relative paths are under the first root; absolute ones may use the root's link or real path", async () => {
+    const real = join(dir, "root", "sub", "a.mp4");
+    assert.equal(await resolveAllowedPath("sub/a.mp4", roots), real);
+    assert.equal(await resolveAllowedPath(join(dir, "root-link", "sub", "a.mp4"), roots), real);
+    assert.equal(await resolveAllowedPath(real, roots), real);
+    assert.equal(await resolveAllowedPath("./sub//a.mp4", roots), real);
+  });
+
+  test("a symlink that stays inside is followed", async () => {
+    assert.equal(await resolveAllowedPath("inside.mp4", roots), join(dir, "root", "sub", "a.mp4"));
+  });
+
+  test("`..` segments are refused, even when they would stay inside", async () => {
+    await refused("../secret/b.mp4", 403, "E_PATH_FORBIDDEN");
+    await refused("sub/../sub/a.mp4", 403, "E_PATH_FORBIDDEN");
+    await refused("sub\\..\\..\\secret\\b.mp4", 403, "E_PATH_FORBIDDEN");
+  });
+
+  test("absolute paths outside and symlinks out of the root are refused", async () => {
+    await refused(join(dir, "secret", "b.mp4"), 403, "E_PATH_FORBIDDEN");
+    await refused("/etc/passwd", 403, "E_PATH_FORBIDDEN");
+    await refused("escape.mp4", 403, "E_PATH_FORBIDDEN");
+    await refused("escape-dir/b.mp4", 403, "E_PATH_FORBIDDEN");
+    await assert.rejects(resolveAllowedPath("escape.mp4", roots), /resolves outside the allowed roots/);
+  });
+
+  test("missing files are 404, directories and NUL bytes 400, and no roots refuses every path", async () => {
+    await refused("nope.mp4", 404, "E_NOT_FOUND");
+    await refused("sub", 400, "E_INVALID_ARGUMENT");
+    await refused("sub/a.mp4\u0000.txt", 400, "E_INVALID_ARGUMENT");
+    await refused("sub/a.mp4", 403, "E_PATH_FORBIDDEN", []);
+  });
+
+  test("a root that is missing or not a directory is a start-up error", async () => {
+    await assert.rejects(allowedRoots([join(dir, "missing")]), (e: unknown) => {
+      assert.ok(e instanceof VidmaeError);
+      assert.equal(e.code, "E_INVALID_ARGUMENT");
+      return true;
+    });
+    await assert.rejects(allowedRoots([join(dir, "root", "sub", "a.mp4")]), /is not a directory/);
+  });
+});
