@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchClassify } from "./classify.js";
 import { benchDecode } from "./decode.js";
+import { benchDistributed } from "./distributed.js";
 import { benchEmbed } from "./embed.js";
 import { benchModel } from "./model.js";
 import { benchPreprocess } from "./preprocess.js";
@@ -16,7 +17,9 @@ import { benchStore } from "./store.js";
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const onlyArg = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
-const only = new Set((onlyArg ?? "model,embed,decode,preprocess,store,classify,server").split(","));
+const only = new Set(
+  (onlyArg ?? "model,embed,decode,preprocess,store,classify,server,distributed").split(","),
+);
 const cacheDir = fileURLToPath(new URL("./.cache/", import.meta.url));
 await mkdir(cacheDir, { recursive: true });
 const threads = availableParallelism();
@@ -85,6 +88,11 @@ const sections: [string, string, () => Promise<Record<string, unknown>>][] = [
   ["store", "store (SQLite, 100k x 768 vectors)", benchStore],
   ["classify", "estimators (10k x 768, 10 classes; seconds)", benchClassify],
   ["server", "HTTP POST /v1/classify (small model, 2 s 320x240 uploads, loopback)", benchServer],
+  [
+    "distributed",
+    "distributed (1, 2, 4 worker processes, small model; needs VIDMAE_TEST_REDIS/POSTGRES)",
+    () => benchDistributed({ cacheDir }),
+  ],
 ];
 for (const [name, title, run] of sections) {
   if (!only.has(name)) continue;

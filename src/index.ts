@@ -89,6 +89,7 @@ export { spaceSpecFor } from "./embed/space.js";
 
 // Store.
 export { SqliteStore } from "./store/sqlite.js";
+export { PgStore, isPostgresUrl, redactUrl, type PgStoreOptions } from "./store/postgres.js";
 export { openStore, selectSpace } from "./store/open.js";
 export {
   exportEmbeddings,
@@ -110,6 +111,22 @@ export type {
   VectorLevel,
   SpaceCounts,
 } from "./store/types.js";
+
+// Distributed embedding: Redis + BullMQ queue, workers, status.
+export { distributeCollection, type DistributeOptions, type DistributedSummary } from "./distributed/run.js";
+export {
+  enqueueCollection,
+  type EnqueueOptions,
+  type EnqueuedRun,
+  type RunJob,
+} from "./distributed/enqueue.js";
+export { waitForRun, type WaitOptions } from "./distributed/wait.js";
+export { runWorker, type WorkerOptions, type WorkerEvent, type RunningWorker } from "./distributed/worker.js";
+export { EmbedQueue, type QueueConnectOptions } from "./distributed/queue.js";
+export { queueStatus, formatQueueStatus, type QueueStatus, type FailedJob } from "./distributed/status.js";
+export { embedJobSchema, parseEmbedJob, type EmbedJob } from "./distributed/job.js";
+export { DEFAULT_QUEUE_NAME, jobIdFor } from "./distributed/names.js";
+export { type WorkerSnapshot } from "./distributed/stats.js";
 
 // Estimators with scikit-learn's contract.
 export {

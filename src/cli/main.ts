@@ -12,10 +12,12 @@ import { registerFrames } from "./commands/frames.js";
 import { registerForward } from "./commands/forward.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerPull } from "./commands/pull.js";
+import { registerQueue } from "./commands/queue.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSimilar } from "./commands/similar.js";
 import { registerMap } from "./commands/map.js";
 import { registerTrain } from "./commands/train.js";
+import { registerWorker } from "./commands/worker.js";
 
 const program = new Command("vidmae")
   .description("Video classification on VideoMAE embeddings")
@@ -35,4 +37,6 @@ registerDemo(program);
 registerSimilar(program);
 registerMap(program);
 registerServe(program);
+registerWorker(program);
+registerQueue(program);
 await program.parseAsync();

@@ -1,21 +1,19 @@
 /** Opens the store a `--db` argument names, and picks the embedding space a command works in. */
 import { VidmaeError } from "../errors.js";
+import { PgStore, isPostgresUrl } from "./postgres.js";
 import { SqliteStore } from "./sqlite.js";
 import type { EmbeddingSpace, EmbeddingStore } from "./types.js";
 
 /**
- * Opens a store: a file path is an embedded SQLite database (created if missing).
+ * Opens a store: a `postgres://` URL is a PostgreSQL database shared by many processes and machines; a file path
+ * is an embedded SQLite database (created if missing).
  *
  * @example
  * const store = await openStore("vidmae.db");
+ * const shared = await openStore("postgres://vidmae:secret@db.internal/vidmae");
  */
 export async function openStore(db: string): Promise<EmbeddingStore> {
-  if (/^postgres(ql)?:\/\//.test(db))
-    throw new VidmaeError(
-      "E_STORE",
-      `${db.replace(/\/\/[^@/]*@/, "//…@")}: PostgreSQL stores are not supported yet; use a SQLite file path`,
-    );
-  return SqliteStore.open(db);
+  return isPostgresUrl(db) ? PgStore.open(db) : SqliteStore.open(db);
 }
 
 function describeSpace(s: EmbeddingSpace): string {

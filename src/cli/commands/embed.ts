@@ -17,16 +17,20 @@ import {
   samplingOptionsSchema,
 } from "../options.js";
 import { action } from "../run.js";
+import { addQueueEmbedOptions, embedOnQueue, queueEmbedOptionsSchema } from "./queue.js";
 
-const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
-  db: z.string().min(1),
-  pooling: z.enum(["auto", "mean", "head"], { error: "one of: auto, mean, head" }).default("auto"),
-  batch: positiveInt().default(1),
-  labelsFromDirs: z.boolean().default(false),
-  labels: z.string().min(1).optional(),
-  retryFailed: z.boolean().default(false),
-  json: z.boolean().default(false),
-});
+const schema = modelOptionsSchema
+  .merge(samplingOptionsSchema)
+  .merge(queueEmbedOptionsSchema)
+  .extend({
+    db: z.string().min(1),
+    pooling: z.enum(["auto", "mean", "head"], { error: "one of: auto, mean, head" }).default("auto"),
+    batch: positiveInt().default(1),
+    labelsFromDirs: z.boolean().default(false),
+    labels: z.string().min(1).optional(),
+    retryFailed: z.boolean().default(false),
+    json: z.boolean().default(false),
+  });
 
 /** Renders events: JSON lines, or a bar on a terminal with failures printed above it. */
 function reporter(json: boolean): { onEvent: (e: EmbedEvent) => void; stop: () => void } {
@@ -75,14 +79,16 @@ function reporter(json: boolean): { onEvent: (e: EmbedEvent) => void; stop: () =
  * // npx vidmae embed videos/ --db vidmae.db --sampling clips --clips 2 --labels-from-dirs
  */
 export function registerEmbed(program: Command): void {
-  addSamplingOptions(
-    addModelOptions(
-      program
-        .command("embed <inputs...>")
-        .description("embed videos (files, folders, globs) into a store; reruns skip what is stored"),
+  addQueueEmbedOptions(
+    addSamplingOptions(
+      addModelOptions(
+        program
+          .command("embed <inputs...>")
+          .description("embed videos (files, folders, globs) into a store; reruns skip what is stored"),
+      ),
     ),
   )
-    .requiredOption("--db <file>", "the store (a SQLite file, created if missing)")
+    .requiredOption("--db <file|url>", "the store: a SQLite file (created if missing) or postgres://…")
     .option(
       "--pooling <auto|mean|head>",
       "auto: the head's input for classification checkpoints, else the token mean",
@@ -123,13 +129,21 @@ export function registerEmbed(program: Command): void {
         process.on("SIGINT", onSigint);
         const report = reporter(opts.json);
         try {
-          const summary = await embedCollection(store, embedder, inputs, {
-            modelName: opts.model,
-            labels,
-            retryFailed: opts.retryFailed,
-            signal: controller.signal,
-            onEvent: report.onEvent,
-          });
+          const summary = opts.queue
+            ? await embedOnQueue(store, embedder, inputs, {
+                ...opts,
+                queue: opts.queue,
+                labels,
+                signal: controller.signal,
+                onEvent: report.onEvent,
+              })
+            : await embedCollection(store, embedder, inputs, {
+                modelName: opts.model,
+                labels,
+                retryFailed: opts.retryFailed,
+                signal: controller.signal,
+                onEvent: report.onEvent,
+              });
           if (summary.interrupted) process.exitCode = 130;
           else if (summary.failed > 0 || summary.failedBefore > 0) process.exitCode = 1;
         } finally {

@@ -1,0 +1,126 @@
+/** `vidmae worker`: take embedding jobs from the queue until stopped. */
+import type { Command } from "commander";
+import { z } from "zod";
+import { type WorkerEvent, runWorker } from "../../distributed/worker.js";
+import { queueNameSchema } from "../../distributed/names.js";
+import { openStore } from "../../store/open.js";
+import { parseOptions, positiveInt } from "../options.js";
+import { action } from "../run.js";
+
+const port = z.coerce
+  .number({ error: "port number (0-65535)" })
+  .int({ error: "port number (0-65535)" })
+  .min(0, { error: "port number (0-65535)" })
+  .max(65535, { error: "port number (0-65535)" });
+
+const schema = z.object({
+  queue: z.string().min(1),
+  db: z.string().min(1),
+  queueName: queueNameSchema.optional(),
+  id: z.string().min(1).optional(),
+  concurrency: positiveInt().default(1),
+  threads: positiveInt().optional(),
+  provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
+  batch: positiveInt().default(1),
+  lockMs: positiveInt().default(30_000),
+  metricsPort: port.optional(),
+  metricsHost: z.string().min(1).default("0.0.0.0"),
+  json: z.boolean().default(false),
+});
+
+/** One line per event: JSON on stdout, or a sentence on stderr. */
+function printer(json: boolean, where: () => string): (e: WorkerEvent) => void {
+  if (json) return (e) => process.stdout.write(`${JSON.stringify(e)}\n`);
+  return (e) => {
+    const line = {
+      ready: () => `ready on ${where()}`,
+      active: () => null,
+      done: () => e.type === "done" && `done ${e.uri} (${e.clips} clips in ${e.seconds.toFixed(1)} s)`,
+      skipped: () => e.type === "skipped" && `skipped ${e.uri} (already stored)`,
+      failed: () =>
+        e.type === "failed" &&
+        `failed ${e.uri} (attempt ${e.attempt} of ${e.attempts}${e.final ? ", recorded as failed" : ", will retry"}): ${e.code} ${e.message}`,
+      error: () => e.type === "error" && `error: ${e.message}`,
+    }[e.type]();
+    if (line) process.stderr.write(`vidmae worker ${e.worker}: ${line}\n`);
+  };
+}
+
+/**
+ * Registers `worker`.
+ *
+ * @example
+ * // npx vidmae worker --queue redis://queue:6379 --db postgres://vidmae@db/vidmae --metrics-port 9464
+ */
+export function registerWorker(program: Command): void {
+  program
+    .command("worker")
+    .description(
+      "embed videos from the queue that `vidmae embed --queue` fills, until stopped (SIGTERM or Ctrl-C)",
+    )
+    .requiredOption("--queue <redis-url>", "the queue's Redis, e.g. redis://queue.internal:6379")
+    .requiredOption(
+      "--db <url|file>",
+      "the store the coordinator uses: postgres://… (or a SQLite file on one machine)",
+    )
+    .option("--queue-name <name>", "the queue (default vidmae-embed)")
+    .option("--id <name>", "this worker's name in `vidmae queue status` (default <hostname>:<pid>)")
+    .option("--concurrency <n>", "videos in parallel, so decoding overlaps inference (default 1)")
+    .option("--threads <n>", "onnxruntime intra-op threads")
+    .option("--provider <cpu|cuda>", "execution provider (default cpu)")
+    .option("--batch <n>", "clips per inference batch (default 1)")
+    .option(
+      "--lock-ms <ms>",
+      "a job this worker stops renewing moves to another worker after this (default 30000)",
+    )
+    .option(
+      "--metrics-port <port>",
+      "serve Prometheus metrics at http://<host>:<port>/metrics (0: any free port)",
+    )
+    .option("--metrics-host <address>", "address for the metrics endpoint (default 0.0.0.0)")
+    .option("--json", "one JSON line per event on stdout")
+    .action(
+      action(async (raw: Record<string, unknown>) => {
+        const opts = parseOptions(schema, raw);
+        const store = await openStore(opts.db);
+        let metrics = "";
+        const onEvent = printer(opts.json, () => metrics);
+        const worker = await runWorker(store, {
+          queueUrl: opts.queue,
+          queueName: opts.queueName,
+          id: opts.id,
+          concurrency: opts.concurrency,
+          threads: opts.threads,
+          executionProvider: opts.provider,
+          batch: opts.batch,
+          lockMs: opts.lockMs,
+          metricsPort: opts.metricsPort,
+          metricsHost: opts.metricsHost,
+          onWarning: (m) => process.stderr.write(`vidmae: warning: ${m}\n`),
+          onEvent: (e) => {
+            if (e.type === "ready")
+              metrics = `queue ${e.queue}${e.metricsPort === null ? "" : `, metrics on port ${e.metricsPort}`}`;
+            onEvent(e);
+          },
+        }).catch(async (e: unknown) => {
+          await store.close();
+          throw e;
+        });
+        // First signal: finish the jobs in progress, then leave; second: leave at once (their locks expire and
+        // other workers take them over).
+        await new Promise<void>((resolve) => {
+          const stop = (signal: NodeJS.Signals) => {
+            if (stopping) process.exit(130);
+            stopping = true;
+            process.stderr.write(`vidmae worker ${worker.id}: ${signal}: finishing the jobs in progress\n`);
+            resolve();
+          };
+          let stopping = false;
+          process.on("SIGINT", stop);
+          process.on("SIGTERM", stop);
+        });
+        await worker.close();
+        await store.close();
+      }),
+    );
+}

@@ -1,0 +1,157 @@
+/**
+ * PgStore against a real PostgreSQL server (VIDMAE_TEST_POSTGRES; skipped without it): the shared store scenarios
+ * (also run against SqliteStore here, so both backends answer them alike) and what only a server brings —
+ * migrations under concurrent opens, concurrent writers, dropped connections.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import pg from "pg";
+import { PgStore, redactUrl } from "../../src/store/postgres.js";
+import { SqliteStore } from "../../src/store/sqlite.js";
+import { SPEC, embeddings, tempDir, videoFile } from "./helpers.js";
+import { storeScenarios } from "./store-scenarios.js";
+
+const URL_ = process.env.VIDMAE_TEST_POSTGRES;
+const SKIP = URL_ ? false : "set VIDMAE_TEST_POSTGRES=postgres://user:password@127.0.0.1:5432/db to run";
+
+/** Schemas made by this file, dropped at the end. */
+const schemas: string[] = [];
+
+function newSchema(): string {
+  const schema = `vidmae_test_${randomBytes(6).toString("hex")}`;
+  schemas.push(schema);
+  return schema;
+}
+
+/** Runs SQL on a connection of its own (to look at or disturb what the store does). */
+async function admin<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: URL_ });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+after(async () => {
+  if (URL_ && schemas.length > 0) await admin(`DROP SCHEMA IF EXISTS ${schemas.join(", ")} CASCADE`);
+});
+
+storeScenarios("store scenarios: SqliteStore", async () => {
+  const path = join(tempDir(), `${randomBytes(4).toString("hex")}.db`);
+  return { store: await SqliteStore.open(path), where: path, reopen: () => SqliteStore.open(path) };
+});
+
+storeScenarios(
+  "store scenarios: PgStore",
+  async () => {
+    const schema = newSchema();
+    const open = () => PgStore.open(URL_!, { schema });
+    const store = await open();
+    return { store, where: store.where, reopen: open };
+  },
+  SKIP,
+);
+
+describe("PgStore", { skip: SKIP }, () => {
+  it("keeps its tables in the schema it is given and records the migration", async () => {
+    const schema = newSchema();
+    const store = await PgStore.open(URL_!, { schema });
+    await store.close();
+    assert.equal(store.where, `${redactUrl(URL_!)} (schema ${schema})`);
+    const tables = await admin<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
+      [schema],
+    );
+    assert.deepEqual(
+      tables.map((t) => t.table_name),
+      [
+        "clip_embeddings",
+        "embedding_spaces",
+        "schema_migrations",
+        "video_embeddings",
+        "video_status",
+        "videos",
+      ],
+    );
+    const [migration] = await admin<{ version: number; name: string }>(
+      `SELECT version, name FROM ${schema}.schema_migrations`,
+    );
+    assert.deepEqual({ ...migration }, { version: 1, name: "initial schema" });
+  });
+
+  it("migrates once when many processes open a new database together", async () => {
+    const schema = newSchema();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(URL_!, { schema })));
+    await Promise.all(stores.map((s) => s.close()));
+    const rows = await admin(`SELECT version FROM ${schema}.schema_migrations`);
+    assert.equal(rows.length, 1);
+  });
+
+  it("refuses a database with a newer schema", async () => {
+    const schema = newSchema();
+    await (await PgStore.open(URL_!, { schema })).close();
+    await admin(`INSERT INTO ${schema}.schema_migrations VALUES (2, 'future', now())`);
+    const where = `${redactUrl(URL_!)} (schema ${schema})`;
+    await assert.rejects(PgStore.open(URL_!, { schema }), {
+      code: "E_STORE",
+      message: `${where} has schema version 2 but this version of vidmae reads up to 1: upgrade vidmae to open it`,
+    });
+  });
+
+  it("says which server it could not reach, without the password", async () => {
+    await assert.rejects(PgStore.open("postgres://vidmae:secret@127.0.0.1:1/nowhere", { reconnectMs: 0 }), {
+      code: "E_STORE",
+      message:
+        "Cannot open embedding store postgres://vidmae@127.0.0.1:1/nowhere: connect ECONNREFUSED 127.0.0.1:1",
+    });
+    await assert.rejects(PgStore.open("mysql://x", {}), {
+      code: "E_INVALID_ARGUMENT",
+      message: 'Expected postgres:// URL for url but received "mysql://x" of type string',
+    });
+    await assert.rejects(PgStore.open(URL_!, { schema: "a; DROP TABLE x" }), { code: "E_INVALID_ARGUMENT" });
+  });
+
+  it("writes a video once when concurrent writers deliver it again and again", async () => {
+    const schema = newSchema();
+    const [a, b] = await Promise.all([PgStore.open(URL_!, { schema }), PgStore.open(URL_!, { schema })]);
+    try {
+      const space = await a.ensureSpace(SPEC);
+      const deliveries = Array.from({ length: 20 }, async (_, i) => {
+        const store = i % 2 ? a : b;
+        const [video] = await store.upsertVideos([videoFile(1)]);
+        await store.saveEmbeddings(space.id, [embeddings(video.id, SPEC.dim, 3)]);
+      });
+      await Promise.all(deliveries);
+      const [video] = await a.listVideos(space.id);
+      assert.equal(video.status?.attempts, 20);
+      assert.deepEqual(await b.counts(space.id), { videos: 1, ok: 1, failed: 0, pending: 0, clips: 3 });
+      const rows = await admin<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${schema}.clip_embeddings`);
+      assert.equal(rows[0].n, 3);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("carries on after the server drops its connections", async () => {
+    const schema = newSchema();
+    const store = await PgStore.open(URL_!, { schema });
+    try {
+      const space = await store.ensureSpace(SPEC);
+      const [video] = await store.upsertVideos([videoFile(1)]);
+      // What a server restart does to the pool's idle connections.
+      const killed = await admin(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = 'vidmae' AND query NOT ILIKE '%pg_terminate_backend%'`,
+      );
+      assert.ok(killed.length > 0);
+      await store.saveEmbeddings(space.id, [embeddings(video.id, SPEC.dim)]);
+      assert.equal((await store.status(space.id, video.id))?.status, "ok");
+    } finally {
+      await store.close();
+    }
+  });
+});
