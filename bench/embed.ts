@@ -23,7 +23,7 @@ export async function benchEmbed(opts: {
 }): Promise<Record<string, number>> {
   const dir = join(opts.cacheDir, "embed-videos");
   await mkdir(dir, { recursive: true });
-  const count = opts.videos ?? 4;
+  const count = opts.videos ?? 8;
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
     const name = `v${i}-720p.mp4`;
