@@ -6,7 +6,12 @@
 import { resolve } from "node:path";
 import type { JobsOptions } from "bullmq";
 import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
-import type { CollectionOptions, EmbedEvent, EmbedSummary } from "../embed/collection.js";
+import {
+  type CollectionOptions,
+  type EmbedEvent,
+  type EmbedSummary,
+  emptySummary,
+} from "../embed/collection.js";
 import type { Embedder } from "../embed/embedder.js";
 import { spaceSpecFor } from "../embed/space.js";
 import type { EmbeddingSpace, EmbeddingStore, VideoRecord } from "../store/types.js";
@@ -159,17 +164,7 @@ export async function enqueueCollection(
 
   const space = await store.ensureSpace(await spaceSpecFor(embedder, options.modelName));
   const settings = jobSettingsFor(embedder, options.modelName);
-  const summary: EmbedSummary = {
-    total: paths.length,
-    done: 0,
-    skipped: 0,
-    failed: 0,
-    failedBefore: 0,
-    clips: 0,
-    seconds: 0,
-    interrupted: false,
-    failures: [],
-  };
+  const summary = emptySummary(paths.length);
   const events: EmbedEvent[] = [];
   const todo: (RunJob & { data: EmbedJob })[] = [];
   const queued = new Set<number>();

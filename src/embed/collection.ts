@@ -53,6 +53,26 @@ export interface EmbedSummary {
 }
 
 /**
+ * A summary of a run over `total` videos with nothing done yet.
+ *
+ * @example
+ * const summary = emptySummary(paths.length); // { total: 3, done: 0, … }
+ */
+export function emptySummary(total: number): EmbedSummary {
+  return {
+    total,
+    done: 0,
+    skipped: 0,
+    failed: 0,
+    failedBefore: 0,
+    clips: 0,
+    seconds: 0,
+    interrupted: false,
+    failures: [],
+  };
+}
+
+/**
  * sha256 of a file's bytes, as `sha256:<hex>`: the store's content hash.
  *
  * @example
@@ -124,17 +144,7 @@ export async function embedCollection(
   const emit = options.onEvent ?? (() => {});
   const paths = await findVideoFiles(inputs);
   const space: EmbeddingSpace = await store.ensureSpace(await spaceSpecFor(embedder, options.modelName));
-  const summary: EmbedSummary = {
-    total: paths.length,
-    done: 0,
-    skipped: 0,
-    failed: 0,
-    failedBefore: 0,
-    clips: 0,
-    seconds: 0,
-    interrupted: false,
-    failures: [],
-  };
+  const summary = emptySummary(paths.length);
   const fail = async (path: string, videoId: number | null, error: VidmaeError) => {
     summary.failed++;
     summary.failures.push({ path, code: error.code, message: error.message });
