@@ -122,7 +122,13 @@ async function benchSize(n: number, configs: AnnBenchConfig[]): Promise<SearchBe
           for (let j = 0; j < K; j++) if (truth.has(approx.indices[q * K + j])) hits++;
         }
         ann.push({
-          config: { ...options, expansionSearch: ef, oversample },
+          config: {
+            connectivity: built.info.connectivity,
+            expansionAdd: built.info.expansionAdd,
+            quantization: built.info.quantization,
+            expansionSearch: ef,
+            oversample,
+          },
           build_s: buildS,
           qps: QUERIES / annS,
           recall_at_10: hits / (QUERIES * K),
