@@ -5,9 +5,7 @@
  */
 import { invalidParameterError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { checkParams, type ParamSchema, type ParamsOf } from "./validation.js";
-
-export { toDense } from "./validation.js";
+import { checkParams, type ParamSchema, type ParamsOf } from "./params.js";
 
 /**
  * A row-major matrix: `data[i * cols + j]` is row `i`, column `j`. Estimators accept float32 or float64 and

@@ -23,9 +23,8 @@ import {
   checkIsFitted,
   checkNFeatures,
   checkXy,
-  param,
-  type ParamsOf,
 } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   nNeighbors: param.positiveInt(5),

@@ -20,7 +20,8 @@ import {
 import { gram, multiplyABt, subtractRow } from "./linalg.js";
 import { symmetricEigen } from "./symmetric-eigen.js";
 import { LinearClassifier, scoresToProba } from "./linear.js";
-import { checkClassificationTargets, checkXy, param, type ParamsOf } from "./validation.js";
+import { checkClassificationTargets, checkXy } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   priors: param.custom<number[] | null>(

@@ -7,7 +7,8 @@
 import { registerEstimator, type Label, type Matrix } from "./base.js";
 import { LinearClassifier, warnConvergence } from "./linear.js";
 import { RandomState } from "./random-state.js";
-import { checkClassificationTargets, checkXy, param, type ParamsOf } from "./validation.js";
+import { checkClassificationTargets, checkXy } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   C: param.positiveFloat(1),

@@ -17,7 +17,8 @@ import {
   type Matrix,
 } from "./base.js";
 import { argmaxRows, multiplyABt, softmaxRows } from "./linalg.js";
-import { checkArray, checkIsFitted, checkNFeatures, type ParamSchema } from "./validation.js";
+import { checkArray, checkIsFitted, checkNFeatures } from "./validation.js";
+import { type ParamSchema } from "./params.js";
 
 /**
  * Probabilities from decision scores: the logistic function of a single column (two classes), the softmax of

@@ -8,7 +8,8 @@ import { registerEstimator } from "./base.js";
 import { minimizeLbfgs, type Objective } from "./lbfgs.js";
 import { multiplyABt, multiplyAtB } from "./linalg.js";
 import { LinearClassifier, scoresToProba, warnConvergence } from "./linear.js";
-import { checkClassificationTargets, checkXy, param, type ParamsOf } from "./validation.js";
+import { checkClassificationTargets, checkXy } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   C: param.positiveFloat(1),

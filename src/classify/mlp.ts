@@ -31,9 +31,8 @@ import {
   checkIsFitted,
   checkNFeatures,
   checkXy,
-  param,
-  type ParamsOf,
 } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 type Activation = "identity" | "logistic" | "tanh" | "relu";
 type F64 = DenseMatrix<Float64Array>;

@@ -21,9 +21,8 @@ import {
   checkIsFitted,
   checkNFeatures,
   checkXy,
-  param,
-  type ParamsOf,
 } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   metric: param.oneOf<"euclidean" | "manhattan">("euclidean", ["euclidean", "manhattan"]),

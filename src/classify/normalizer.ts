@@ -3,7 +3,8 @@
  * feature count, so fitting only validates.
  */
 import { BaseTransformer, registerEstimator, type DenseMatrix, type Label, type Matrix } from "./base.js";
-import { checkArray, checkIsFitted, checkNFeatures, param, type ParamsOf } from "./validation.js";
+import { checkArray, checkIsFitted, checkNFeatures } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   norm: param.oneOf("l2", ["l1", "l2", "max"] as const),

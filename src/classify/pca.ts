@@ -17,7 +17,8 @@ import {
 } from "./base.js";
 import { columnMeans, gram, multiplyABt, subtractRow } from "./linalg.js";
 import { symmetricEigen } from "./symmetric-eigen.js";
-import { checkArray, checkIsFitted, checkNFeatures, param, type ParamsOf } from "./validation.js";
+import { checkArray, checkIsFitted, checkNFeatures } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   nComponents: param.custom<number | null>(

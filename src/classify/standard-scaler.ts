@@ -11,7 +11,8 @@ import {
   type Label,
   type Matrix,
 } from "./base.js";
-import { checkArray, checkIsFitted, checkNFeatures, param, type ParamsOf } from "./validation.js";
+import { checkArray, checkIsFitted, checkNFeatures } from "./validation.js";
+import { param, type ParamsOf } from "./params.js";
 
 const SCHEMA = {
   withMean: param.boolean(true),

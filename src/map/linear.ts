@@ -6,7 +6,7 @@ import { VidmaeError } from "../errors.js";
 import type { DenseMatrix } from "../classify/base.js";
 import { LinearDiscriminantAnalysis } from "../classify/lda.js";
 import { PCA } from "../classify/pca.js";
-import { toPoints, type FitContext, type FittedMap } from "./project.js";
+import { toPoints, type FitContext, type FittedMap } from "./fitted.js";
 
 /**
  * PCA onto the two leading principal axes.

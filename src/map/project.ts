@@ -5,9 +5,12 @@
 import { VidmaeError, invalidParameterError } from "../errors.js";
 import type { DenseMatrix } from "../classify/base.js";
 import type { LoadedVectors, VectorRow } from "../store/types.js";
+import type { FitContext, FittedMap, Point } from "./fitted.js";
 import { fitLda, fitPca } from "./linear.js";
 import { fitTsne } from "./tsne.js";
 import { fitUmap } from "./umap.js";
+
+export type { Point } from "./fitted.js";
 
 /** Ways to draw the space in 2-D. */
 export const MAP_METHODS = ["pca", "lda", "tsne", "umap"] as const;
@@ -20,14 +23,6 @@ export const MAP_METHODS = ["pca", "lda", "tsne", "umap"] as const;
  * const method: MapMethod = "umap";
  */
 export type MapMethod = (typeof MAP_METHODS)[number];
-
-/**
- * A point of the map: x, y.
- *
- * @example
- * const [x, y]: Point = projection.points[0];
- */
-export type Point = [number, number];
 
 /**
  * Vectors to place: one vector (its length must be the map's dimension) or a row-major `[n, dim]` matrix.
@@ -80,18 +75,6 @@ export interface Projection {
   points: Point[];
   rows: VectorRow[];
   model: MapModel;
-}
-
-/** What each method's fitter gets: the vectors, the seed and the labels. */
-export interface FitContext {
-  seed: number;
-  labels: readonly (string | null)[];
-}
-
-/** What each method's fitter returns: the training points and how to place new rows. */
-export interface FittedMap {
-  points: Point[];
-  place(X: DenseMatrix<Float32Array>): Promise<Point[]>;
 }
 
 /** Fewest rows each method draws a meaningful map of (t-SNE's perplexity and UMAP's neighbours need a few). */
@@ -154,14 +137,4 @@ function placeMatrix(input: PlaceInput, dim: number): DenseMatrix<Float32Array> 
       `vectors to place must have ${dim} dimensions, like the map's, but have ${given} (${data.length} values)`,
     );
   return { data, rows: data.length / dim, cols: dim };
-}
-
-/**
- * The first two columns of a projection as points.
- *
- * @example
- * toPoints({ data: Float64Array.of(1, 2, 3, 4), rows: 2, cols: 2 }); // [[1, 2], [3, 4]]
- */
-export function toPoints(m: DenseMatrix): Point[] {
-  return Array.from({ length: m.rows }, (_, i) => [m.data[i * m.cols], m.data[i * m.cols + 1]] as Point);
 }

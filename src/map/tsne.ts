@@ -8,7 +8,7 @@ import { TSNE } from "@saehrimnir/druidjs";
 import { VidmaeError } from "../errors.js";
 import type { DenseMatrix } from "../classify/base.js";
 import { exactSearch } from "../search/exact.js";
-import type { FitContext, FittedMap, Point } from "./project.js";
+import type { FitContext, FittedMap, Point } from "./fitted.js";
 
 /** Gradient steps: scikit-learn's default `max_iter`. */
 const ITERATIONS = 1000;

@@ -9,9 +9,9 @@ import {
   estimatorFromJSON,
   parseEstimatorJSON,
   toArray,
-  toDense,
   zeros,
 } from "../../src/classify/base.js";
+import { toDense } from "../../src/classify/validation.js";
 import { LogisticRegression } from "../../src/classify/logistic-regression.js";
 import { PCA } from "../../src/classify/pca.js";
 import { StandardScaler } from "../../src/classify/standard-scaler.js";

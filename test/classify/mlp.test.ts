@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it, mock } from "node:test";
-import { toDense } from "../../src/classify/base.js";
+import { toDense } from "../../src/classify/validation.js";
 import { takeRows } from "../../src/classify/cross-validation.js";
 import { accuracyScore } from "../../src/classify/metrics.js";
 import { MLPClassifier } from "../../src/classify/mlp.js";

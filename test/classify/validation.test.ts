@@ -6,13 +6,12 @@ import {
   checkClassificationTargets,
   checkIsFitted,
   checkNFeatures,
-  checkParams,
   checkXy,
   compareLabels,
   labelRepr,
-  param,
   toDense,
 } from "../../src/classify/validation.js";
+import { checkParams, param } from "../../src/classify/params.js";
 
 describe("checkArray", () => {
   it("returns float64 row-major data", () => {
