@@ -1,6 +1,8 @@
 /**
  * A thin ONNX graph-building layer over `onnx-proto`: typed attributes, initializers checked against their
- * dims when made, unique value names, and a model stamped with its IR version and opsets.
+ * dims when made, value names that are unique and defined before use (a clash or a dangling input is a builder
+ * bug, reported at once rather than renamed or left for onnxruntime to reject), and a model stamped with its IR
+ * version and opsets.
  */
 import onnxProto from "onnx-proto";
 import { VidmaeError } from "../../errors.js";
@@ -85,12 +87,22 @@ export class GraphBuilder {
   private readonly outputs: IValueInfoProto[] = [];
   private readonly used = new Set<string>();
 
-  /** Returns `name`, or `name_2`, `name_3`… so every value name is unique. */
+  /** Claims a new value name; a name given twice is an error (ONNX needs each value defined once). */
   private unique(name: string): string {
-    let candidate = name;
-    for (let i = 2; this.used.has(candidate); i++) candidate = `${name}_${i}`;
-    this.used.add(candidate);
-    return candidate;
+    if (name === "") throw new VidmaeError("E_INFERENCE", "ONNX graph: a value needs a non-empty name");
+    if (this.used.has(name))
+      throw new VidmaeError("E_INFERENCE", `ONNX graph: the value name ${name} is defined twice`);
+    this.used.add(name);
+    return name;
+  }
+
+  /** Throws unless `name` was defined by an input, initializer or earlier node. */
+  private defined(name: string, user: string): void {
+    if (!this.used.has(name))
+      throw new VidmaeError(
+        "E_INFERENCE",
+        `ONNX graph: ${user} uses ${name}, which is not defined before it`,
+      );
   }
 
   /** Declares a graph input and returns its value name. */
@@ -102,6 +114,7 @@ export class GraphBuilder {
 
   /** Declares `value` as a graph output under the name `value` already has. */
   output(value: string, elemType: number, dims: readonly Dim[]): void {
+    this.defined(value, "the graph output");
     this.outputs.push(valueInfo(value, elemType, dims));
   }
 
@@ -172,6 +185,7 @@ export class GraphBuilder {
     attrs: Record<string, Attr> = {},
     domain = "",
   ): string[] {
+    for (const input of inputs) if (input !== "") this.defined(input, `${opType} node ${outputs.join(", ")}`);
     const names = outputs.map((o) => (o === "" ? "" : this.unique(o)));
     this.nodes.push({
       opType,
