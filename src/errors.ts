@@ -18,16 +18,30 @@ export const ERROR_CODES = [
   "E_HUB_NOT_FOUND",
   "E_HUB_NETWORK",
   "E_HUB_OFFLINE",
+  "E_HUB_REPLY",
   "E_IO",
   "E_VIDEO",
   "E_PREPROCESS",
   "E_STORE",
   "E_NOT_FITTED",
   "E_DATA",
+  "E_WORKER",
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * True when `value` is one of {@link ERROR_CODES}: codes that arrive as data (job payloads, JSON) are checked
+ * with this, never parsed out of message text.
+ *
+ * @example
+ * isErrorCode("E_VIDEO"); // true
+ * isErrorCode("EACCES"); // false
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
 
 /**
  * An error raised by vidmae: a code, a message that names what is wrong, and the native error as `cause`.
@@ -102,4 +116,43 @@ export function wrapError(error: unknown, code: ErrorCode, context: string): Vid
   if (error instanceof VidmaeError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new VidmaeError(code, `${context}: ${detail}`, { cause: error });
+}
+
+/**
+ * Characters that would move the cursor, end a line or reorder text on a terminal: C0/C1 controls, format
+ * characters (bidi overrides, zero-width) and the Unicode line and paragraph separators.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const HAS_UNPRINTABLE = new RegExp(UNPRINTABLE.source, "u");
+
+/** `\n`, `\t`, `\r` by name, anything else as `\uXXXX` (astral format characters as `\u{XXXXX}`). */
+function escapeChar(c: string): string {
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  const cp = c.codePointAt(0)!;
+  return named[c] ?? (cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Text made safe for one line of terminal output: newlines, control and format characters become visible
+ * escapes, so text from outside (a file name, a server's reply) cannot forge lines or move the cursor.
+ *
+ * @example
+ * escapeControls("a\nb\u001b[2J"); // "a\\nb\\u001b[2J"
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+
+/**
+ * A path as it is printed in messages and summaries: as is when it is plain, else JSON-quoted with its control
+ * characters escaped, so `a\nvidmae: embedded 1000 videos\n.mp4` cannot pass for two lines of output. A name that
+ * starts with a double quote is quoted too, so a plain name never looks like an escaped one.
+ *
+ * @example
+ * displayPath("videos/a.mp4"); // "videos/a.mp4"
+ * displayPath("a\nb.mp4"); // "\"a\\nb.mp4\""
+ */
+export function displayPath(path: string): string {
+  if (!HAS_UNPRINTABLE.test(path) && !path.startsWith('"')) return path;
+  return escapeControls(JSON.stringify(path));
 }

@@ -10,8 +10,8 @@ import { readSafetensors } from "../weights/safetensors.js";
 import { readSharded } from "../weights/sharded.js";
 import { type RawTensor, toFloat32 } from "../weights/tensor.js";
 import { readTorchBin } from "../weights/torch-bin.js";
-import { type VideoMAEConfig, loadVideoMAEConfig } from "./config.js";
-import { type CheckpointKind, PRETRAINING_ONLY, encoderKeys, headKeys } from "./keys.js";
+import { type VideoMAEConfig, checkConfigLimits, parseConfigFields, readConfigJson } from "./config.js";
+import { type CheckpointKind, PRETRAINING_ONLY, configMismatch, encoderKeys, headKeys } from "./keys.js";
 
 /** Weight files in the order HF's `from_pretrained` prefers them. */
 const WEIGHT_FILES = [
@@ -109,8 +109,8 @@ function detectKind(config: VideoMAEConfig, keys: Set<string>): CheckpointKind {
 /**
  * Reads and verifies a checkpoint directory.
  *
- * @throws VidmaeError `E_CHECKPOINT` (missing config.json or weights, missing/unexpected/misshapen tensors — each
- *   named with both shapes), `E_CONFIG`, `E_WEIGHTS` (truncated or corrupt file), `E_UNSUPPORTED_DTYPE`
+ * @throws VidmaeError `E_CHECKPOINT` (missing config.json or weights, a config size the weights contradict,
+ *   missing/unexpected/misshapen tensors — each named with both shapes), `E_CONFIG`, `E_WEIGHTS` (truncated or corrupt file), `E_UNSUPPORTED_DTYPE`
  * @example
  * const ckpt = await loadCheckpoint("test/fixtures/videomae/tiny-classifier");
  * ckpt.kind; // "classification"
@@ -118,12 +118,16 @@ function detectKind(config: VideoMAEConfig, keys: Set<string>): CheckpointKind {
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const configPath = join(dir, "config.json");
-  const config = await loadVideoMAEConfig(configPath);
+  const fields = parseConfigFields(await readConfigJson(configPath), configPath);
   const { file, tensors, files } = await readWeights(dir);
   const raw = new Set(tensors.keys());
-  const kind = detectKind(config, raw);
+  const kind = detectKind(fields, raw);
   const wrapped = kind !== "base" || [...raw].some((k) => k.startsWith("videomae."));
   const prefix = wrapped ? "videomae." : "";
+  // Against the weights first: "the weights hold 2 layers" says more than "above the limit of 256".
+  const mismatch = configMismatch(fields, tensors, prefix);
+  if (mismatch) throw new VidmaeError("E_CHECKPOINT", `${configPath} ${mismatch}`);
+  const config = checkConfigLimits(fields, configPath);
 
   // HF's num_labels is len(id2label); without a label map the classifier's rows say it.
   const numLabels =

@@ -1,9 +1,13 @@
 /**
  * `config.json` of a VideoMAE checkpoint, parsed once with the defaults of HF's `VideoMAEConfig`.
+ *
+ * A config comes from strangers and its sizes decide how much is allocated (layers, the position table, the
+ * input), so each size is bounded by {@link CONFIG_LIMITS}; `loadCheckpoint` also checks them against
+ * the weights.
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { VidmaeError, wrapError } from "../../errors.js";
+import { readRegularFile } from "../weights/files.js";
 
 /** Activation names HF's `ACT2FN` maps for this model, and what we build for each. */
 export const HIDDEN_ACTS = [
@@ -45,21 +49,71 @@ export const videoMAEConfigSchema = z.object({
 export type VideoMAEConfig = z.infer<typeof videoMAEConfigSchema>;
 
 /**
- * Validates a parsed `config.json` object: names the file and the first bad field.
- *
- * @throws VidmaeError `E_CONFIG`
- * @example
- * const config = parseVideoMAEConfig({ model_type: "videomae", hidden_size: 32 }, "config.json");
- * config.num_hidden_layers; // 12 (the VideoMAEConfig default)
+ * Upper bounds on a config's sizes: well past every published VideoMAE (ViT-g: 40 layers, hidden 1408,
+ * intermediate 6144; 16 frames of 224 px in 1568 tokens), far below what would exhaust memory.
+ * `tokens` bounds (num_frames / tubelet_size) × (image_size / patch_size)², which sizes the position table
+ * and every attention matrix; `labels` bounds the entries of `id2label`.
  */
-export function parseVideoMAEConfig(json: unknown, file: string): VideoMAEConfig {
+export const CONFIG_LIMITS = {
+  num_hidden_layers: 256,
+  hidden_size: 16384,
+  intermediate_size: 65536,
+  image_size: 4096,
+  num_frames: 1024,
+  num_channels: 16,
+  labels: 100_000,
+  tokens: 16384,
+} as const;
+
+/** The size fields bounded one by one. */
+const BOUNDED_FIELDS = [
+  "num_hidden_layers",
+  "hidden_size",
+  "intermediate_size",
+  "image_size",
+  "num_frames",
+  "num_channels",
+] as const;
+
+/**
+ * Checks field types and fills defaults, without the size limits: `loadCheckpoint` compares the sizes
+ * with the weights first, as a mismatch there says more than a limit.
+ *
+ * @throws VidmaeError `E_CONFIG` naming the file and the first bad field
+ * @example
+ * parseConfigFields({ model_type: "videomae", num_hidden_layers: 1000000 }, "config.json").num_hidden_layers; // 1000000
+ */
+export function parseConfigFields(json: unknown, file: string): VideoMAEConfig {
   const parsed = videoMAEConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join(".") || "(root)";
     throw new VidmaeError("E_CONFIG", `${file}: field ${field}: ${issue.message}`);
   }
-  const c = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Checks a typed config's sizes: each below {@link CONFIG_LIMITS}, heads dividing hidden, patches and tubelets
+ * dividing the image and the clip, tokens per clip bounded.
+ *
+ * @throws VidmaeError `E_CONFIG` naming the file and the field
+ * @example
+ * checkConfigLimits(parseConfigFields({ model_type: "videomae" }, "config.json"), "config.json"); // the config
+ */
+export function checkConfigLimits(c: VideoMAEConfig, file: string): VideoMAEConfig {
+  for (const field of BOUNDED_FIELDS)
+    if (c[field] > CONFIG_LIMITS[field])
+      throw new VidmaeError(
+        "E_CONFIG",
+        `${file}: field ${field}: ${c[field]} is above the limit of ${CONFIG_LIMITS[field]}`,
+      );
+  const labels = Object.keys(c.id2label ?? {}).length;
+  if (labels > CONFIG_LIMITS.labels)
+    throw new VidmaeError(
+      "E_CONFIG",
+      `${file}: field id2label: ${labels} labels is above the limit of ${CONFIG_LIMITS.labels}`,
+    );
   if (c.hidden_size % c.num_attention_heads !== 0)
     throw new VidmaeError(
       "E_CONFIG",
@@ -75,20 +129,43 @@ export function parseVideoMAEConfig(json: unknown, file: string): VideoMAEConfig
       "E_CONFIG",
       `${file}: field num_frames: ${c.num_frames} is not a multiple of tubelet_size (${c.tubelet_size})`,
     );
+  const tokens = tokenCount(c, c.num_frames);
+  if (tokens > CONFIG_LIMITS.tokens)
+    throw new VidmaeError(
+      "E_CONFIG",
+      `${file}: fields num_frames, tubelet_size, image_size and patch_size give ${tokens} tokens per clip, above the limit of ${CONFIG_LIMITS.tokens}`,
+    );
   return c;
 }
 
 /**
- * Reads and validates `config.json`.
+ * Validates a parsed `config.json` object: types, defaults and size limits; names the file and the first bad
+ * field.
  *
- * @throws VidmaeError `E_CHECKPOINT` when the file is missing, `E_CONFIG` when it is not a VideoMAE config
+ * @throws VidmaeError `E_CONFIG`
  * @example
- * const config = await loadVideoMAEConfig("test/fixtures/videomae/tiny-model/config.json");
+ * const config = parseVideoMAEConfig({ model_type: "videomae", hidden_size: 32 }, "config.json");
+ * config.num_hidden_layers; // 12 (the VideoMAEConfig default)
  */
-export async function loadVideoMAEConfig(path: string): Promise<VideoMAEConfig> {
+export function parseVideoMAEConfig(json: unknown, file: string): VideoMAEConfig {
+  return checkConfigLimits(parseConfigFields(json, file), file);
+}
+
+/** Largest config.json read; a real one, even with thousands of labels, is a few hundred kilobytes. */
+const MAX_CONFIG_BYTES = 16 << 20;
+
+/**
+ * Reads `config.json` as JSON, unvalidated (see {@link parseConfigFields} and {@link parseVideoMAEConfig}).
+ *
+ * @throws VidmaeError `E_CHECKPOINT` when the file is missing, `E_IO` when it cannot be read or is not a
+ *   regular file, `E_CONFIG` when it is not JSON
+ * @example
+ * const json = await readConfigJson("test/fixtures/videomae/tiny-model/config.json");
+ */
+export async function readConfigJson(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = new TextDecoder().decode(await readRegularFile(path, MAX_CONFIG_BYTES));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT")
       throw new VidmaeError(
@@ -98,13 +175,23 @@ export async function loadVideoMAEConfig(path: string): Promise<VideoMAEConfig> 
       );
     throw wrapError(e, "E_IO", `Cannot read ${path}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw wrapError(e, "E_CONFIG", `${path}: not valid JSON`);
   }
-  return parseVideoMAEConfig(json, path);
+}
+
+/**
+ * Reads and validates `config.json`.
+ *
+ * @throws VidmaeError `E_CHECKPOINT` when the file is missing, `E_CONFIG` when it is not a VideoMAE config
+ *   or a size is out of bounds, `E_IO` when it cannot be read
+ * @example
+ * const config = await loadVideoMAEConfig("test/fixtures/videomae/tiny-model/config.json");
+ */
+export async function loadVideoMAEConfig(path: string): Promise<VideoMAEConfig> {
+  return parseVideoMAEConfig(await readConfigJson(path), path);
 }
 
 /** Tokens per clip of `frames` frames: (frames / tubelet) × (image / patch)². */

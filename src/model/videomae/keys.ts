@@ -67,3 +67,50 @@ export function headKeys(c: VideoMAEConfig, numLabels: number): Map<string, numb
   keys.set("classifier.weight", [numLabels, D]).set("classifier.bias", [numLabels]);
   return keys;
 }
+
+/** Config fields the patch embedding's weight [hidden, channels, tubelet, patch, patch] pins down, by axis. */
+const PROJECTION_FIELDS = ["hidden_size", "num_channels", "tubelet_size", "patch_size"] as const;
+const PROJECTION = "embeddings.patch_embeddings.projection.weight";
+const INTERMEDIATE = "encoder.layer.0.intermediate.dense.weight";
+
+/**
+ * Compares the config's sizes with what the weights hold, before any key is expanded from the config (a
+ * config claiming a million layers must not build a million layers' key list): the layer count (when the
+ * config claims more than the weights hold), and the sizes the patch embedding and the first MLP fix.
+ * Keys are named without the `prefix` (`videomae.`).
+ *
+ * @returns the first mismatch as "says <field> <value> but the weights …", or null
+ * @example
+ * configMismatch({ ...config, num_hidden_layers: 1000000 }, tensors, "");
+ * // "says num_hidden_layers 1000000 but the weights hold 2 layers (encoder.layer.0 … encoder.layer.1)"
+ */
+export function configMismatch(
+  c: VideoMAEConfig,
+  tensors: ReadonlyMap<string, { readonly shape: readonly number[] }>,
+  prefix: string,
+): string | null {
+  const layers = new Set<number>();
+  for (const key of tensors.keys()) {
+    const m = key.startsWith(prefix) ? /^encoder\.layer\.(\d+)\./.exec(key.slice(prefix.length)) : null;
+    if (m) layers.add(Number(m[1]));
+  }
+  // Fewer layers in the config than in the weights expands nothing: the key check names each extra tensor.
+  if (c.num_hidden_layers > layers.size) {
+    const held =
+      layers.size === 0
+        ? "no encoder.layer.* tensors"
+        : `encoder.layer.${[...layers].reduce((a, b) => Math.min(a, b))} … encoder.layer.${[...layers].reduce((a, b) => Math.max(a, b))}`;
+    const noun = layers.size === 1 ? "layer" : "layers";
+    return `says num_hidden_layers ${c.num_hidden_layers} but the weights hold ${layers.size} ${noun} (${held})`;
+  }
+  const sizeAt = (key: string, rank: number, field: keyof VideoMAEConfig, axis: number) => {
+    const shape = tensors.get(prefix + key)?.shape;
+    if (shape?.length !== rank || shape[axis] === c[field]) return null;
+    return `says ${field} ${String(c[field])} but the weights have ${shape[axis]} (${key} has shape [${shape.join(", ")}])`;
+  };
+  for (const [axis, field] of PROJECTION_FIELDS.entries()) {
+    const mismatch = sizeAt(PROJECTION, 5, field, axis);
+    if (mismatch) return mismatch;
+  }
+  return sizeAt(INTERMEDIATE, 2, "intermediate_size", 0);
+}

@@ -4,6 +4,10 @@
  * Hand-written because the npm pickle parsers (pickleparser, jpickle) stand in a placeholder for any global
  * instead of refusing it; here a global resolves only through the caller's allowlist, and nothing the pickle
  * names is ever imported or run.
+ *
+ * Linear time and memory on any input: every opcode does constant work or consumes what earlier opcodes pushed,
+ * integers are at most {@link MAX_LONG_BYTES} wide, the memo, the stack and MARK nesting are capped, and so is
+ * the pickle's length (hence the total work).
  */
 import { VidmaeError } from "../../errors.js";
 
@@ -85,6 +89,27 @@ const OP = {
   LONG_BINGET: 0x6a,
 } as const;
 
+/**
+ * Widest LONG1/LONG4 integer read, in bytes. A checkpoint's ints are sizes, strides, offsets and element counts
+ * (below 2^63, so 8 bytes plus a sign byte); 16 leaves room to spare, while refusing the megabyte-wide ints
+ * whose bigint decoding would otherwise take quadratic time.
+ */
+export const MAX_LONG_BYTES = 16;
+/**
+ * Memo entries: torch memoizes about ten objects per tensor, so 2^18 fits 25,000 tensors in one file (VideoMAE
+ * has a few hundred).
+ */
+export const MAX_MEMO = 1 << 18;
+/** Items on the stack, counting those under open MARKs (the pickler batches dict items by the thousand). */
+export const MAX_STACK = 1 << 18;
+/**
+ * Largest pickle decoded: decoding is linear in its length, so this bounds the total work. A state dict's
+ * pickle takes about 200 bytes a tensor (VideoMAE-base: under 100 KB).
+ */
+export const MAX_PICKLE_BYTES = 64 << 20;
+/** Open MARKs at once; torch nests them a few deep. */
+export const MAX_MARK_DEPTH = 1000;
+
 /** Reads little-endian two's-complement bytes (LONG1/LONG4) as a number when safe, else a bigint. */
 function decodeLong(bytes: Uint8Array): number | bigint {
   let v = 0n;
@@ -118,16 +143,17 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
   let stack: unknown[] = [];
   const metastack: unknown[][] = [];
   const memo = new Map<number, unknown>();
+  let buried = 0; // items under open MARKs, for the stack cap
 
   const fail = (why: string) => new VidmaeError("E_WEIGHTS", `${options.source}: ${why} at byte ${opStart}`);
-  const take = (n: number): Uint8Array => {
+  /** Consumes `n` bytes and returns where they start (no view made: most opcodes read a byte or four). */
+  const skip = (n: number): number => {
     if (n > bytes.length - pos) throw fail("pickle is truncated");
     pos += n;
-    return bytes.subarray(pos - n, pos);
+    return pos - n;
   };
-  /** Consumes `n` bytes and returns where they start, for DataView reads. */
-  const skip = (n: number): number => take(n).byteOffset - bytes.byteOffset;
-  const u8 = () => take(1)[0];
+  const take = (n: number): Uint8Array => bytes.subarray(skip(n), pos);
+  const u8 = () => bytes[skip(1)];
   const u16 = () => view.getUint16(skip(2), true);
   const u32 = () => view.getUint32(skip(4), true);
   const u64 = (): number => {
@@ -144,6 +170,18 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     if (stack.length === 0) throw fail("pickle stack underflow");
     return stack.pop();
   };
+  const push = (v: unknown) => {
+    if (stack.length + buried >= MAX_STACK) throw fail(`pickle stack holds more than ${MAX_STACK} items`);
+    stack.push(v);
+  };
+  const long = (n: number): number | bigint => {
+    if (n > MAX_LONG_BYTES) throw fail(`integer of ${n} bytes is wider than the ${MAX_LONG_BYTES} allowed`);
+    return decodeLong(take(n));
+  };
+  const memoPut = (i: number) => {
+    if (memo.size >= MAX_MEMO && !memo.has(i)) throw fail(`pickle memo holds more than ${MAX_MEMO} entries`);
+    memo.set(i, top());
+  };
   const top = (): unknown => {
     if (stack.length === 0) throw fail("pickle stack underflow");
     return stack[stack.length - 1];
@@ -153,6 +191,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     const outer = metastack.pop();
     if (outer === undefined) throw fail("pickle has no MARK to close");
     stack = outer;
+    buried -= outer.length;
     return items;
   };
   const resolveGlobal = (module: string, name: string): unknown => {
@@ -183,6 +222,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     return memo.get(i);
   };
 
+  if (bytes.length > MAX_PICKLE_BYTES)
+    throw fail(`pickle is ${bytes.length} bytes, more than the ${MAX_PICKLE_BYTES} allowed`);
   for (;;) {
     opStart = pos;
     const op = u8();
@@ -196,7 +237,9 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case OP.STOP:
         return pop();
       case OP.MARK:
+        if (metastack.length >= MAX_MARK_DEPTH) throw fail(`pickle nests more than ${MAX_MARK_DEPTH} MARKs`);
         metastack.push(stack);
+        buried += stack.length;
         stack = [];
         break;
       case OP.POP:
@@ -206,57 +249,57 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         popMark();
         break;
       case OP.DUP:
-        stack.push(top());
+        push(top());
         break;
       case OP.NONE:
-        stack.push(null);
+        push(null);
         break;
       case OP.NEWTRUE:
-        stack.push(true);
+        push(true);
         break;
       case OP.NEWFALSE:
-        stack.push(false);
+        push(false);
         break;
       case OP.BININT:
-        stack.push(view.getInt32(skip(4), true));
+        push(view.getInt32(skip(4), true));
         break;
       case OP.BININT1:
-        stack.push(u8());
+        push(u8());
         break;
       case OP.BININT2:
-        stack.push(u16());
+        push(u16());
         break;
       case OP.LONG1:
-        stack.push(decodeLong(take(u8())));
+        push(long(u8()));
         break;
       case OP.LONG4:
-        stack.push(decodeLong(take(u32())));
+        push(long(u32()));
         break;
       case OP.BINFLOAT:
-        stack.push(view.getFloat64(skip(8), false));
+        push(view.getFloat64(skip(8), false));
         break;
       case OP.BINUNICODE:
-        stack.push(decoder.decode(take(u32())));
+        push(decoder.decode(take(u32())));
         break;
       case OP.SHORT_BINUNICODE:
-        stack.push(decoder.decode(take(u8())));
+        push(decoder.decode(take(u8())));
         break;
       case OP.BINUNICODE8:
-        stack.push(decoder.decode(take(u64())));
+        push(decoder.decode(take(u64())));
         break;
       case OP.BINBYTES:
-        stack.push(take(u32()).slice());
+        push(take(u32()).slice());
         break;
       case OP.SHORT_BINBYTES:
-        stack.push(take(u8()).slice());
+        push(take(u8()).slice());
         break;
       case OP.EMPTY_TUPLE:
-        stack.push([]);
+        push([]);
         break;
       case OP.TUPLE:
       case OP.LIST: {
         const items = popMark(); // before naming `stack`: closing the mark swaps it for the outer one
-        stack.push(items);
+        push(items);
         break;
       }
       case OP.TUPLE1:
@@ -264,11 +307,11 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case OP.TUPLE3: {
         const n = op - OP.TUPLE1 + 1;
         if (stack.length < n) throw fail("pickle stack underflow");
-        stack.push(stack.splice(stack.length - n, n));
+        push(stack.splice(stack.length - n, n));
         break;
       }
       case OP.EMPTY_LIST:
-        stack.push([]);
+        push([]);
         break;
       case OP.APPEND: {
         const item = pop();
@@ -282,12 +325,12 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         break;
       }
       case OP.EMPTY_DICT:
-        stack.push(new Map());
+        push(new Map());
         break;
       case OP.DICT: {
         const dict: PickleDict = new Map();
         setItems(dict, popMark());
-        stack.push(dict);
+        push(dict);
         break;
       }
       case OP.SETITEM: {
@@ -303,7 +346,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       }
       case OP.GLOBAL: {
         const module = line();
-        stack.push(resolveGlobal(module, line()));
+        push(resolveGlobal(module, line()));
         break;
       }
       case OP.STACK_GLOBAL: {
@@ -311,13 +354,13 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         const module = pop();
         if (typeof module !== "string" || typeof name !== "string")
           throw fail("STACK_GLOBAL needs two strings");
-        stack.push(resolveGlobal(module, name));
+        push(resolveGlobal(module, name));
         break;
       }
       case OP.REDUCE:
       case OP.NEWOBJ: {
         const args = pop();
-        stack.push(call(pop(), args));
+        push(call(pop(), args));
         break;
       }
       case OP.BUILD: {
@@ -329,23 +372,23 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       }
       case OP.BINPERSID: {
         if (!options.persistentLoad) throw fail("pickle has a persistent id but none is expected");
-        stack.push(options.persistentLoad(pop()));
+        push(options.persistentLoad(pop()));
         break;
       }
       case OP.BINPUT:
-        memo.set(u8(), top());
+        memoPut(u8());
         break;
       case OP.LONG_BINPUT:
-        memo.set(u32(), top());
+        memoPut(u32());
         break;
       case OP.MEMOIZE:
-        memo.set(memo.size, top());
+        memoPut(memo.size);
         break;
       case OP.BINGET:
-        stack.push(memoGet(u8()));
+        push(memoGet(u8()));
         break;
       case OP.LONG_BINGET:
-        stack.push(memoGet(u32()));
+        push(memoGet(u32()));
         break;
       default:
         throw fail(`unsupported pickle opcode 0x${op.toString(16).padStart(2, "0")}`);

@@ -2,12 +2,18 @@
  * safetensors files: read (whole file, or sharded via `model.safetensors.index.json`) and write.
  *
  * Written by hand: the format is an 8-byte length, a JSON header and raw bytes, and no npm package reads it
- * without pulling in a framework; this file also validates every offset so a truncated file is named as such.
+ * without pulling in a framework; this file also validates every offset so a truncated file is named as such,
+ * and refuses what the reference reader refuses: a header over 100 MB, offsets outside the data section or
+ * reversed, a byte count that is not numel × dtype size, tensors that overlap.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { VidmaeError, wrapError } from "../../errors.js";
+import { readRegularFile } from "./files.js";
 import { DTYPE_BYTES, type DType, type RawTensor, isDType, numel } from "./tensor.js";
+
+/** Largest JSON header read, in bytes: the reference implementation's limit. */
+export const MAX_HEADER_BYTES = 100_000_000;
 
 const headerEntry = z.object({
   dtype: z.string(),
@@ -33,6 +39,8 @@ function parseHeader(
     throw fail(
       `file is truncated or not a safetensors file (header length ${declared} exceeds the file size ${bytes.byteLength})`,
     );
+  if (declared > BigInt(MAX_HEADER_BYTES))
+    throw fail(`the safetensors header is ${declared} bytes, more than the ${MAX_HEADER_BYTES} allowed`);
   const headerLen = Number(declared);
   let json: unknown;
   try {
@@ -60,6 +68,8 @@ function parseHeader(
         `${file}: tensor ${name} has unsupported dtype ${e.dtype}`,
       );
     const [begin, end] = e.data_offsets;
+    if (begin > end)
+      throw fail(`tensor ${name} has data_offsets [${begin}, ${end}] that end before they begin`);
     const expected = numel(e.shape) * DTYPE_BYTES[e.dtype];
     if (end - begin !== expected)
       throw fail(
@@ -69,7 +79,23 @@ function parseHeader(
       throw fail(`file is truncated: tensor ${name} ends at byte ${end} of a ${dataLen}-byte data section`);
     entries.set(name, e);
   }
+  checkNoOverlap(entries, fail);
   return { entries, dataStart, metadata };
+}
+
+/** Tensors must not share bytes: one written tensor would silently change another. */
+function checkNoOverlap(
+  entries: ReadonlyMap<string, z.infer<typeof headerEntry>>,
+  fail: (why: string) => VidmaeError,
+): void {
+  const byStart = [...entries].filter(([, e]) => e.data_offsets[1] > e.data_offsets[0]);
+  byStart.sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0]);
+  for (let i = 1; i < byStart.length; i++) {
+    const [prevName, prev] = byStart[i - 1];
+    const [name, e] = byStart[i];
+    if (e.data_offsets[0] < prev.data_offsets[1])
+      throw fail(`tensors ${prevName} and ${name} overlap in the data section`);
+  }
 }
 
 /**
@@ -105,7 +131,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): Map<string, R
 export async function readSafetensors(path: string): Promise<Map<string, RawTensor>> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path);
   } catch (e) {
     throw wrapError(e, "E_IO", `Cannot read ${path}`);
   }

@@ -2,12 +2,16 @@
  * PyTorch checkpoints in the `torch.save` zip format (torch >= 1.6, e.g. `pytorch_model.bin`), read without
  * Python: `<archive>/data.pkl` is unpickled with an allowlist of the tensor-rebuild globals, and each tensor is
  * cut from its `<archive>/data/<key>` storage blob, made contiguous and little-endian.
+ *
+ * Every storage is checked against its zip entry, and every tensor's shape, strides and offset against its
+ * storage, before any storage is read: what a checkpoint declares never sizes an allocation by itself.
  */
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { VidmaeError, wrapError } from "../../errors.js";
+import { openRegularFile } from "./files.js";
 import { PickleCallable, type PickleDict, unpickle } from "./pickle.js";
 import { DTYPE_BYTES, type DType, type RawTensor, numel } from "./tensor.js";
-import { type ByteSource, ZipReader, bufferSource, fileSource } from "./zip-reader.js";
+import { type ByteSource, ZipReader, type ZipEntry, bufferSource, fileSource } from "./zip-reader.js";
 
 /** Legacy storage classes (`torch.FloatStorage`, ...) by the dtype of their elements. */
 const STORAGE_DTYPES: Record<string, DType> = {
@@ -69,11 +73,12 @@ class TorchDType {
   ) {}
 }
 
-/** A storage blob named by a persistent id: `<archive>/data/<key>`, elements of `dtype`. */
+/** A storage blob named by a persistent id: `<archive>/data/<key>`, `numel` elements of `dtype`. */
 class StorageRef {
   constructor(
     readonly key: string,
     readonly dtype: DType,
+    readonly numel: number,
   ) {}
 }
 
@@ -90,8 +95,19 @@ class TensorRef {
   ) {}
 }
 
+/** Most dimensions a tensor may have (torch's own limit is 64); also keeps each rebuild call cheap. */
+const MAX_DIMS = 64;
+/**
+ * Strided (non-contiguous) tensors are copied out; a state dict copies each stored byte about once, so copies
+ * past this multiple of the storages' size can only be many views of the same bytes, made to fill memory.
+ */
+const MAX_COPY_FACTOR = 4;
+/** Most entries in a tensor's metadata dict (torch sets at most the conj and neg bits). */
+const MAX_METADATA = 8;
+
 const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isIndexList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isIndex);
+const isIndexList = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length <= MAX_DIMS && v.every(isIndex);
 
 /** Allowed globals; `fail` builds the error for malformed arguments to a rebuild function. */
 function torchGlobals(fail: (why: string) => VidmaeError): Map<string, unknown> {
@@ -103,7 +119,8 @@ function torchGlobals(fail: (why: string) => VidmaeError): Map<string, unknown> 
       !isIndexList(shape) ||
       !isIndexList(stride) ||
       shape.length !== stride.length ||
-      !(dtype instanceof TorchDType)
+      !(dtype instanceof TorchDType) ||
+      (metadata instanceof Map && metadata.size > MAX_METADATA)
     )
       throw fail(`${name} got malformed arguments`);
     const flags = metadata instanceof Map ? [...metadata].filter(([, on]) => on).map(([k]) => String(k)) : [];
@@ -218,13 +235,14 @@ async function loadTorchZip(source: ByteSource, file: string): Promise<Map<strin
       !Array.isArray(pid) ||
       pid[0] !== "storage" ||
       !(pid[1] instanceof StorageType) ||
-      typeof pid[2] !== "string"
+      typeof pid[2] !== "string" ||
+      !isIndex(pid[4])
     )
       throw new VidmaeError(
         "E_WEIGHTS",
-        `${pklSource}: unexpected persistent id (expected a ('storage', ...) tuple)`,
+        `${pklSource}: unexpected persistent id (expected a ('storage', type, key, location, numel) tuple)`,
       );
-    return new StorageRef(pid[2], pid[1].dtype);
+    return new StorageRef(pid[2], pid[1].dtype, pid[4]);
   };
   const globals = torchGlobals((why) => new VidmaeError("E_WEIGHTS", `${pklSource}: ${why}`));
   const root = unpickle(await zip.read(zip.entries.get(pklName)!), {
@@ -236,8 +254,10 @@ async function loadTorchZip(source: ByteSource, file: string): Promise<Map<strin
 
   const refs = new Map<string, TensorRef>();
   for (const [key, value] of root) {
-    if (!(value instanceof TensorRef)) throw fail(`state dict entry ${String(key)} is not a tensor`);
-    refs.set(String(key), value);
+    // Keys are printed and compared: a crafted key (a list sharing itself a thousandfold) must not be.
+    if (typeof key !== "string") throw fail(`${pklName} has a state dict key that is not a string`);
+    if (!(value instanceof TensorRef)) throw fail(`state dict entry ${key} is not a tensor`);
+    refs.set(key, value);
   }
 
   const byteorderEntry = zip.entries.get(`${prefix}byteorder`);
@@ -247,34 +267,77 @@ async function loadTorchZip(source: ByteSource, file: string): Promise<Map<strin
   if (byteorder !== "little" && byteorder !== "big")
     throw fail(`${prefix}byteorder is "${byteorder}", not little or big`);
 
+  const storages = checkStorages(refs, zip, prefix, fail);
+  let copied = 0;
+  for (const [name, t] of refs) copied += checkView(name, t, storages.get(t.storage.key)!, file);
+  const held = [...storages.values()].reduce((sum, s) => sum + s.entry.size, 0);
+  if (copied > MAX_COPY_FACTOR * held)
+    throw fail(
+      `strided tensors would copy out ${copied} bytes, more than ${MAX_COPY_FACTOR} times the ${held} bytes their storages hold`,
+    );
+
   const blobs = new Map<string, Uint8Array>();
   const out = new Map<string, RawTensor>();
   for (const [name, t] of refs) {
-    const blobName = `${prefix}data/${t.storage.key}`;
-    let blob = blobs.get(blobName);
+    const { entry, dtype } = storages.get(t.storage.key)!;
+    let blob = blobs.get(entry.name);
     if (blob === undefined) {
-      const entry = zip.entries.get(blobName);
-      if (entry === undefined)
-        throw fail(`storage ${blobName} of tensor ${name} is missing from the archive`);
       blob = await zip.read(entry);
-      const unit = DTYPE_BYTES[t.storage.dtype];
+      const unit = DTYPE_BYTES[dtype];
       // Swap a whole storage once: tensors sharing it (tied weights) must not swap it twice.
       if (byteorder === "big" && unit > 1) blob = swapBytes(blob, unit);
-      blobs.set(blobName, blob);
+      blobs.set(entry.name, blob);
     }
-    out.set(name, materialize(name, t, blob, blobName, file));
+    out.set(name, materialize(t, blob));
   }
   return out;
 }
 
-/** Cuts one tensor out of its storage blob: a view when already contiguous, else a row-major copy. */
-function materialize(
-  name: string,
-  t: TensorRef,
-  blob: Uint8Array,
-  blobName: string,
-  file: string,
-): RawTensor {
+/** A storage as the archive holds it: its zip entry and the dtype its persistent id declares. */
+interface Storage {
+  entry: ZipEntry;
+  dtype: DType;
+}
+
+/**
+ * Finds each storage's zip entry and checks its size is what every persistent id naming it declares
+ * (numel × element size), so a tensor can then be checked against the real byte count.
+ */
+function checkStorages(
+  refs: ReadonlyMap<string, TensorRef>,
+  zip: ZipReader,
+  prefix: string,
+  fail: (why: string) => VidmaeError,
+): Map<string, Storage> {
+  const storages = new Map<string, Storage>();
+  for (const [name, t] of refs) {
+    const { key, dtype, numel: count } = t.storage;
+    const blobName = `${prefix}data/${key}`;
+    const known = storages.get(key);
+    if (known !== undefined) {
+      if (known.dtype !== dtype || known.entry.size !== count * DTYPE_BYTES[dtype])
+        throw fail(`storage ${blobName} of tensor ${name} is declared twice, differently`);
+      continue;
+    }
+    const entry = zip.entries.get(blobName);
+    if (entry === undefined) throw fail(`storage ${blobName} of tensor ${name} is missing from the archive`);
+    const declared = count * DTYPE_BYTES[dtype];
+    if (entry.size !== declared)
+      throw fail(
+        `storage ${blobName} declares ${count} ${dtype} elements (${declared} bytes) but its zip entry holds ${entry.size} bytes`,
+      );
+    storages.set(key, { entry, dtype });
+  }
+  return storages;
+}
+
+/**
+ * Checks one tensor against its storage's real size: its dtype is readable, its elements fit in the storage
+ * (so an expanded view, stride 0 over a huge shape, cannot size an allocation) and its last element lies
+ * inside. Returns the bytes a copy of it would take (0 when it is a contiguous view).
+ */
+function checkView(name: string, t: TensorRef, storage: Storage, file: string): number {
+  const fail = (why: string) => new VidmaeError("E_WEIGHTS", `${file}: ${why}`);
   const dtype = t.dtype.tag;
   if (dtype === undefined)
     throw new VidmaeError(
@@ -282,20 +345,28 @@ function materialize(
       `${file}: tensor ${name} has dtype torch.${t.dtype.name}, which vidmae cannot read`,
     );
   if (t.flags.length > 0)
-    throw new VidmaeError(
-      "E_WEIGHTS",
-      `${file}: tensor ${name} has lazy ${t.flags.join("/")} bits set, which vidmae cannot apply`,
+    throw fail(`tensor ${name} has lazy ${t.flags.join("/")} bits set, which vidmae cannot apply`);
+  const size = DTYPE_BYTES[dtype];
+  const n = numel(t.shape);
+  if (n === 0) return 0;
+  const have = storage.entry.size;
+  const blobName = storage.entry.name;
+  if (!(n * size <= have))
+    throw fail(
+      `tensor ${name} has shape [${t.shape.join(", ")}], more elements than ${blobName} holds (${have} bytes)`,
     );
+  const lastElement = t.shape.reduce((at, dim, d) => at + (dim - 1) * t.stride[d], t.offset);
+  const need = (lastElement + 1) * size;
+  if (need > have) throw fail(`tensor ${name} needs ${need} bytes of ${blobName}, which has ${have}`);
+  return isContiguous(t.shape, t.stride) ? 0 : n * size;
+}
+
+/** Cuts one checked tensor out of its storage blob: a view when already contiguous, else a row-major copy. */
+function materialize(t: TensorRef, blob: Uint8Array): RawTensor {
+  const dtype = t.dtype.tag!;
   const size = DTYPE_BYTES[dtype];
   const n = numel(t.shape);
   if (n === 0) return { dtype, shape: t.shape, data: new Uint8Array(0) };
-  const lastElement = t.shape.reduce((at, dim, d) => at + (dim - 1) * t.stride[d], t.offset);
-  const need = (lastElement + 1) * size;
-  if (need > blob.length)
-    throw new VidmaeError(
-      "E_WEIGHTS",
-      `${file}: tensor ${name} needs ${need} bytes of ${blobName}, which has ${blob.length}`,
-    );
   const data = isContiguous(t.shape, t.stride)
     ? blob.subarray(t.offset * size, (t.offset + n) * size)
     : gather(blob, size, t.offset, t.shape, t.stride);
@@ -321,7 +392,8 @@ export function parseTorchBin(bytes: Uint8Array, file: string): Promise<Map<stri
 /**
  * Reads a `torch.save` zip checkpoint from disk, one storage blob at a time (never the whole file at once).
  *
- * @throws VidmaeError `E_IO` when the file cannot be read; otherwise as {@link parseTorchBin}
+ * @throws VidmaeError `E_IO` when the file cannot be read or is not a regular file; otherwise as
+ *   {@link parseTorchBin}
  * @example
  * const tensors = await readTorchBin("hub/videomae-base/pytorch_model.bin");
  * tensors.get("videomae.embeddings.patch_embeddings.projection.weight")?.dtype; // "F32"
@@ -329,7 +401,7 @@ export function parseTorchBin(bytes: Uint8Array, file: string): Promise<Map<stri
 export async function readTorchBin(path: string): Promise<Map<string, RawTensor>> {
   let handle: FileHandle | undefined;
   try {
-    handle = await open(path, "r");
+    handle = (await openRegularFile(path)).handle;
     return await loadTorchZip(await fileSource(handle), path);
   } catch (e) {
     throw wrapError(e, "E_IO", `Cannot read ${path}`);

@@ -3,10 +3,16 @@
  *
  * By hand because fflate's unzip needs the whole archive in one buffer (Node reads at most 2 GiB at once);
  * the central directory lets each entry be read alone, so a torch checkpoint never sits in memory twice.
+ *
+ * Archives come from strangers, so every size is checked before it is trusted: entries lie inside the file,
+ * before the central directory and without overlapping; the local header agrees with the central one; a
+ * deflated entry declares no more than deflate can produce from its bytes (1032:1, so a kilobyte file cannot
+ * ask for gigabytes) and is inflated into a buffer of exactly that size; every entry's CRC-32 is checked.
  */
 import type { FileHandle } from "node:fs/promises";
 import { inflateSync } from "fflate";
 import { VidmaeError, wrapError } from "../../errors.js";
+import { crc32 } from "./crc32.js";
 
 /** Bytes that can be read at any offset: an open file or an in-memory buffer. */
 export interface ByteSource {
@@ -62,6 +68,8 @@ export interface ZipEntry {
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
+  /** CRC-32 of the uncompressed bytes. */
+  crc32: number;
 }
 
 const SIG_LOCAL = 0x04034b50;
@@ -73,6 +81,11 @@ const EOCD_LEN = 22;
 const MAX_COMMENT = 0xffff;
 const LOCAL_HEADER_LEN = 30;
 const ZIP64_EXTRA_ID = 0x0001;
+/** Deflate's best case: 258 bytes from a 1-bit literal/length code plus a 1-bit distance code. */
+const MAX_DEFLATE_RATIO = 1032;
+/** General-purpose flag bit 3: sizes and CRC follow the data (local header fields are zero). */
+const FLAG_DATA_DESCRIPTOR = 0x0008;
+const SATURATED = 0xffffffff;
 
 function dataView(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -140,7 +153,9 @@ export class ZipReader {
         `file is truncated (the zip central directory ends at byte ${cdOffset + cdSize} of ${source.size})`,
       );
     const cd = await source.read(cdOffset, cdSize);
-    return new ZipReader(source, file, parseCentralDirectory(cd, count, fail));
+    const entries = parseCentralDirectory(cd, count, fail);
+    checkLayout(entries, cdOffset, fail);
+    return new ZipReader(source, file, entries);
   }
 
   /**
@@ -158,23 +173,93 @@ export class ZipReader {
     const lh = dataView(await this.source.read(entry.localHeaderOffset, LOCAL_HEADER_LEN));
     if (lh.getUint32(0, true) !== SIG_LOCAL)
       throw fail(`file is corrupt (bad zip local header for ${entry.name})`);
+    if (entry.method !== 0 && entry.method !== 8)
+      throw fail(
+        `zip entry ${entry.name} uses compression method ${entry.method}; only stored and deflated are supported`,
+      );
+    checkLocalHeader(lh, entry, fail);
     // The local extra field may differ from the central one (torch pads it to align data to 64 bytes).
     const start =
       entry.localHeaderOffset + LOCAL_HEADER_LEN + lh.getUint16(26, true) + lh.getUint16(28, true);
     const end = start + entry.compressedSize;
     if (end > size) throw fail(`file is truncated (zip entry ${entry.name} ends at byte ${end} of ${size})`);
     const raw = await this.source.read(start, entry.compressedSize);
-    if (entry.method === 0) return raw;
-    if (entry.method !== 8)
-      throw fail(
-        `zip entry ${entry.name} uses compression method ${entry.method}; only stored and deflated are supported`,
-      );
-    try {
-      return inflateSync(raw, { out: new Uint8Array(entry.size) });
-    } catch (e) {
-      throw wrapError(e, "E_WEIGHTS", `${this.file}: cannot inflate zip entry ${entry.name}`);
-    }
+    const data = entry.method === 0 ? raw : inflateEntry(raw, entry, this.file);
+    if (crc32(data) !== entry.crc32)
+      throw fail(`file is corrupt (zip entry ${entry.name} fails its CRC-32 check)`);
+    return data;
   }
+}
+
+/**
+ * Inflates a deflated entry into a buffer one byte longer than declared: fflate does not grow a buffer it is
+ * given, so a stream that runs on past the declared size fills the spare byte (or throws) and is refused.
+ */
+function inflateEntry(raw: Uint8Array, entry: ZipEntry, file: string): Uint8Array {
+  let out: Uint8Array;
+  try {
+    out = raw.length === 0 ? new Uint8Array(0) : inflateSync(raw, { out: new Uint8Array(entry.size + 1) });
+  } catch (e) {
+    throw wrapError(e, "E_WEIGHTS", `${file}: cannot inflate zip entry ${entry.name}`);
+  }
+  if (out.length !== entry.size) {
+    const got = out.length > entry.size ? "past" : `to ${out.length} bytes, not`;
+    throw new VidmaeError(
+      "E_WEIGHTS",
+      `${file}: file is corrupt (zip entry ${entry.name} inflates ${got} the ${entry.size} bytes it declares)`,
+    );
+  }
+  return out;
+}
+
+/** The local header must describe the entry the central directory does (a zip64 or streamed one may defer). */
+function checkLocalHeader(lh: DataView, entry: ZipEntry, fail: (why: string) => VidmaeError): void {
+  const method = lh.getUint16(8, true);
+  const deferred = (lh.getUint16(6, true) & FLAG_DATA_DESCRIPTOR) !== 0;
+  const agrees = (at: number, value: number) => {
+    const local = lh.getUint32(at, true);
+    return deferred ? local === 0 || local === value : local === SATURATED || local === value;
+  };
+  if (
+    method !== entry.method ||
+    !agrees(14, entry.crc32) ||
+    !agrees(18, entry.compressedSize) ||
+    !agrees(22, entry.size)
+  )
+    throw fail(
+      `file is corrupt (zip entry ${entry.name}: local header disagrees with the central directory)`,
+    );
+}
+
+/**
+ * Checks what the central directory claims before any entry is read: sizes a method can produce, entries that
+ * lie before the central directory without overlapping (so their compressed sizes add up to at most the file,
+ * and their inflated sizes to at most 1032 times it).
+ */
+function checkLayout(
+  entries: ReadonlyMap<string, ZipEntry>,
+  cdOffset: number,
+  fail: (why: string) => VidmaeError,
+): void {
+  const byOffset = [...entries.values()].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  let free = 0; // first byte not yet claimed by an earlier entry
+  for (const e of byOffset) {
+    if (e.method === 0 && e.size !== e.compressedSize)
+      throw fail(
+        `file is corrupt (stored zip entry ${e.name} declares ${e.size} bytes but holds ${e.compressedSize})`,
+      );
+    if (e.method === 8 && e.size > Math.max(1, e.compressedSize) * MAX_DEFLATE_RATIO)
+      throw fail(
+        `zip entry ${e.name} declares ${e.size} bytes from ${e.compressedSize} compressed, more than deflate can produce`,
+      );
+    if (e.localHeaderOffset < free)
+      throw fail(`file is corrupt (zip entry ${e.name} overlaps the entry before it)`);
+    free = e.localHeaderOffset + LOCAL_HEADER_LEN + e.compressedSize;
+  }
+  if (free > cdOffset)
+    throw fail(
+      `file is corrupt (zip entry ${byOffset[byOffset.length - 1].name} runs into the central directory)`,
+    );
 }
 
 /** Parses `count` central-directory records, taking zip64 sizes and offsets from the 0x0001 extra field. */
@@ -201,11 +286,14 @@ function parseCentralDirectory(
       compressedSize: v.getUint32(p + 20, true),
       size: v.getUint32(p + 24, true),
       localHeaderOffset: v.getUint32(p + 42, true),
+      crc32: v.getUint32(p + 16, true),
     };
     // In a zip64 extra field, exactly the fields saturated at 0xffffffff follow, in this order.
-    for (let x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
+    const extraEnd = p + 46 + nameLen + extraLen;
+    for (let x = p + 46 + nameLen; x + 4 <= extraEnd;) {
       const id = v.getUint16(x, true);
       const len = v.getUint16(x + 2, true);
+      if (x + 4 + len > extraEnd) throw fail(`file is corrupt (bad zip central directory record ${i})`);
       if (id === ZIP64_EXTRA_ID) {
         let f = x + 4;
         const wide = (field: "size" | "compressedSize" | "localHeaderOffset") => {
@@ -220,6 +308,7 @@ function parseCentralDirectory(
       }
       x += 4 + len;
     }
+    if (entries.has(entry.name)) throw fail(`file is corrupt (zip entry ${entry.name} appears twice)`);
     entries.set(entry.name, entry);
     p = next;
   }

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { loadCheckpoint } from "../../../src/model/videomae/checkpoint.js";
+import { parseVideoMAEConfig } from "../../../src/model/videomae/config.js";
 import { writeRandomCheckpoint } from "../../../src/model/videomae/random.js";
 import { readSafetensors, writeSafetensors } from "../../../src/model/weights/safetensors.js";
 import { fixture } from "../../helpers/fixtures.js";
@@ -172,5 +174,79 @@ describe("loadCheckpoint", () => {
     assert.deepEqual([...sharded.weights.keys()].sort(), [...whole.weights.keys()].sort());
     for (const [k, w] of whole.weights) assert.deepEqual(sharded.weights.get(k), w, k);
     assert.equal(sharded.files.length, 4); // config, index, 2 shards
+  });
+});
+
+describe("config.json sizes: bounded, and checked against the weights first", () => {
+  /** A scratch checkpoint of two layers whose config.json is then overwritten with `edit` applied. */
+  async function withConfig(name: string, edit: Record<string, unknown>): Promise<string> {
+    const dir = join(tmp, name);
+    await writeRandomCheckpoint(dir, { config: { ...tiny, num_hidden_layers: 2 }, kind: "base" });
+    const config = JSON.parse(await readFile(join(dir, "config.json"), "utf8"));
+    await writeFile(join(dir, "config.json"), JSON.stringify({ ...config, ...edit }));
+    return dir;
+  }
+
+  test("num_hidden_layers 1000000 over two layers of weights says so in one line, at once", async () => {
+    const dir = await withConfig("million", { num_hidden_layers: 1000000 });
+    const started = performance.now();
+    await assert.rejects(loadCheckpoint(dir), {
+      code: "E_CHECKPOINT",
+      message: `${join(dir, "config.json")} says num_hidden_layers 1000000 but the weights hold 2 layers (encoder.layer.0 … encoder.layer.1)`,
+    });
+    assert.ok(performance.now() - started < 2000);
+  });
+
+  test("a hidden_size the patch embedding contradicts", async () => {
+    const dir = await withConfig("hidden", { hidden_size: 16 });
+    await assert.rejects(loadCheckpoint(dir), {
+      code: "E_CHECKPOINT",
+      message: `${join(dir, "config.json")} says hidden_size 16 but the weights have 8 (embeddings.patch_embeddings.projection.weight has shape [8, 3, 2, 4, 4])`,
+    });
+  });
+
+  test("sizes the weights cannot tell, bounded: num_frames, and tokens per clip", async () => {
+    let dir = await withConfig("frames", { num_frames: 2048 });
+    await assert.rejects(loadCheckpoint(dir), {
+      code: "E_CONFIG",
+      message: `${join(dir, "config.json")}: field num_frames: 2048 is above the limit of 1024`,
+    });
+    dir = await withConfig("tokens", { image_size: 4096 });
+    await assert.rejects(loadCheckpoint(dir), {
+      code: "E_CONFIG",
+      message: `${join(dir, "config.json")}: fields num_frames, tubelet_size, image_size and patch_size give 1048576 tokens per clip, above the limit of 16384`,
+    });
+  });
+
+  test("every bounded field, and id2label, through parseVideoMAEConfig", () => {
+    const base = { model_type: "videomae", ...tiny };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ num_hidden_layers: 257 }, "field num_hidden_layers: 257 is above the limit of 256"],
+      [{ hidden_size: 16386 }, "field hidden_size: 16386 is above the limit of 16384"],
+      [{ intermediate_size: 65537 }, "field intermediate_size: 65537 is above the limit of 65536"],
+      [{ image_size: 4100, patch_size: 4 }, "field image_size: 4100 is above the limit of 4096"],
+      [{ num_channels: 17 }, "field num_channels: 17 is above the limit of 16"],
+      [{ num_hidden_layers: 0 }, "field num_hidden_layers: Too small: expected number to be >0"],
+      [{ patch_size: 3 }, "field image_size: 8 is not a multiple of patch_size (3)"],
+      [
+        { id2label: Object.fromEntries(Array.from({ length: 100001 }, (_, i) => [String(i), "x"])) },
+        "field id2label: 100001 labels is above the limit of 100000",
+      ],
+    ];
+    for (const [edit, message] of cases)
+      assert.throws(() => parseVideoMAEConfig({ ...base, ...edit }, "config.json"), {
+        code: "E_CONFIG",
+        message: `config.json: ${message}`,
+      });
+  });
+
+  test("a config.json that is a FIFO is refused at once", async () => {
+    const dir = join(tmp, "fifo-config");
+    await mkdir(dir);
+    execFileSync("mkfifo", [join(dir, "config.json")]);
+    await assert.rejects(loadCheckpoint(dir), {
+      code: "E_IO",
+      message: `Cannot read ${join(dir, "config.json")}: it is a FIFO, not a regular file`,
+    });
   });
 });

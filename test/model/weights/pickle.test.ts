@@ -152,3 +152,69 @@ describe("unpickle: refusals", () => {
     assert.deepEqual(seen, [["storage", 7]]);
   });
 });
+
+describe("unpickle: hostile input in linear time", () => {
+  /** Runs `fn`, asserting it takes under `ms` milliseconds. */
+  function quickly(fn: () => void, ms = 1000) {
+    const started = performance.now();
+    fn();
+    assert.ok(performance.now() - started < ms, `took ${performance.now() - started} ms`);
+  }
+
+  it("refuses a 300 KB LONG4 integer at once, and a LONG1 wider than 16 bytes", () => {
+    const n = 300_000;
+    const bytes = new Uint8Array(2 + 5 + n + 1).fill(0x7f);
+    bytes.set([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, n >> 16, 0]);
+    quickly(() =>
+      throwsExactly(
+        () => unpickle(bytes, none),
+        "E_WEIGHTS",
+        "t.pkl: integer of 300000 bytes is wider than the 16 allowed at byte 2",
+      ),
+    );
+    throwsExactly(
+      () => unpickle(hex(`80028a11${"01".repeat(17)}2e`), none),
+      "E_WEIGHTS",
+      "t.pkl: integer of 17 bytes is wider than the 16 allowed at byte 2",
+    );
+    // 16 bytes still read: -1 as a 128-bit int.
+    assert.equal(unpickle(hex(`80028a10${"ff".repeat(16)}2e`), none), -1);
+  });
+
+  it("refuses a pickle over 64 MiB before decoding it", () => {
+    quickly(() =>
+      throwsExactly(
+        () => unpickle(new Uint8Array((64 << 20) + 1), none),
+        "E_WEIGHTS",
+        `t.pkl: pickle is ${(64 << 20) + 1} bytes, more than the ${64 << 20} allowed at byte 0`,
+      ),
+    );
+  });
+
+  it("caps MARK nesting, the stack and the memo", () => {
+    throwsExactly(
+      () => unpickle(new Uint8Array(1001).fill(0x28), none),
+      "E_WEIGHTS",
+      "t.pkl: pickle nests more than 1000 MARKs at byte 1000",
+    );
+    // 2^18 + 1 Nones, half of them under a MARK: the stack cap counts both.
+    const nones = new Uint8Array((1 << 18) + 2).fill(0x4e);
+    nones[1 << 17] = 0x28;
+    quickly(() =>
+      throwsExactly(
+        () => unpickle(nones, none),
+        "E_WEIGHTS",
+        `t.pkl: pickle stack holds more than ${1 << 18} items at byte ${(1 << 18) + 1}`,
+      ),
+    );
+    const memos = new Uint8Array((1 << 18) + 2).fill(0x94); // MEMOIZE, each a new entry
+    memos[0] = 0x4e;
+    quickly(() =>
+      throwsExactly(
+        () => unpickle(memos, none),
+        "E_WEIGHTS",
+        `t.pkl: pickle memo holds more than ${1 << 18} entries at byte ${(1 << 18) + 1}`,
+      ),
+    );
+  });
+});

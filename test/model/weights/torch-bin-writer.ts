@@ -187,3 +187,66 @@ export function writeCheckpoint(spec: CheckpointSpec): Uint8Array {
   if (byteorder !== null) files[`${archive}/byteorder`] = [new TextEncoder().encode(byteorder), { level }];
   return zipSync(files);
 }
+
+/**
+ * A zip of one stored entry "a/x" = "hi" whose central record saturates sizes and offset to 0xffffffff and
+ * gives them in a zip64 extra field (as torch writes past 4 GiB); `extraBytes` cuts that field short.
+ *
+ * @example
+ * const zip = await ZipReader.open(bufferSource(zip64Archive()), "z.zip");
+ */
+export function zip64Archive(extraBytes = 28): Uint8Array {
+  // One stored entry "a/x" = "hi" (CRC-32 0xd8932aac) whose central record saturates sizes and offset.
+  const name = [0x61, 0x2f, 0x78];
+  const u16 = (n: number) => [n & 0xff, n >> 8];
+  const u32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24];
+  const u64 = (n: number) => [...u32(n), 0, 0, 0, 0];
+  const local = [
+    ...u32(0x04034b50),
+    ...u16(20),
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ...u32(0xd8932aac),
+    ...u32(2),
+    ...u32(2),
+    ...u16(3),
+    ...u16(0),
+    ...name,
+    0x68,
+    0x69,
+  ];
+  const extra = [...u16(1), ...u16(24), ...u64(2), ...u64(2), ...u64(0)].slice(0, extraBytes);
+  const central = [
+    ...[...u32(0x02014b50), ...u16(45), ...u16(45), 0, 0, 0, 0, 0, 0, 0, 0, ...u32(0xd8932aac)],
+    ...[
+      ...u32(0xffffffff),
+      ...u32(0xffffffff),
+      ...u16(3),
+      ...u16(extra.length),
+      ...u16(0),
+      ...u16(0),
+      ...u16(0),
+    ],
+    ...[...u32(0), ...u32(0xffffffff), ...name, ...extra],
+  ];
+  const end = [
+    ...u32(0x06054b50),
+    0,
+    0,
+    0,
+    0,
+    ...u16(1),
+    ...u16(1),
+    ...u32(central.length),
+    ...u32(local.length),
+    0,
+    0,
+  ];
+  return Uint8Array.from([...local, ...central, ...end]);
+}

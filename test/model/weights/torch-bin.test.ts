@@ -295,3 +295,56 @@ describe("parseTorchBin errors on written checkpoints", () => {
     );
   });
 });
+
+describe("parseTorchBin on hostile checkpoints", () => {
+  it("refuses a stride-0 view of a 4-byte storage claiming a trillion elements, before allocating", async () => {
+    const storages = { "0": f32(1) };
+    const tensors: WrittenTensor[] = [
+      { name: "w", storage: "0", storageType: "FloatStorage", shape: [1000000, 1000000], stride: [0, 0] },
+    ];
+    const bin = writeCheckpoint({ pickle: statePickle(tensors, storages), storages });
+    assert.ok(bin.length < 2048);
+    const heap = process.memoryUsage().heapUsed;
+    await rejectsExactly(
+      parseTorchBin(bin, "w.bin"),
+      "E_WEIGHTS",
+      "w.bin: tensor w has shape [1000000, 1000000], more elements than archive/data/0 holds (4 bytes)",
+    );
+    assert.ok(process.memoryUsage().heapUsed - heap < 64 << 20);
+  });
+
+  it("refuses a storage whose persistent id declares another size than its zip entry", async () => {
+    const tensors: WrittenTensor[] = [{ name: "w", storage: "0", storageType: "FloatStorage", shape: [4] }];
+    const pickle = statePickle(tensors, { "0": rangeF32(1000) }); // declares 1000 elements
+    await rejectsExactly(
+      parseTorchBin(writeCheckpoint({ pickle, storages: { "0": rangeF32(4) } }), "w.bin"),
+      "E_WEIGHTS",
+      "w.bin: storage archive/data/0 declares 1000 F32 elements (4000 bytes) but its zip entry holds 16 bytes",
+    );
+  });
+
+  it("refuses many strided views copying one storage over and over", async () => {
+    const view = { storage: "0", storageType: "FloatStorage", shape: [2, 2], stride: [1, 2] };
+    const tensors = Array.from({ length: 5 }, (_, i) => ({ ...view, name: `t${i}` }));
+    await rejectsExactly(
+      roundTrip(tensors, { "0": rangeF32(4) }),
+      "E_WEIGHTS",
+      "w.bin: strided tensors would copy out 80 bytes, more than 4 times the 16 bytes their storages hold",
+    );
+  });
+
+  it("refuses a tensor of more than 64 dimensions and a key that is not a string", async () => {
+    const shape = new Array<number>(65).fill(1);
+    await rejectsExactly(
+      roundTrip([{ name: "w", storage: "0", storageType: "FloatStorage", shape }], { "0": f32(1) }),
+      "E_WEIGHTS",
+      "w.bin: archive/data.pkl: _rebuild_tensor_v2 got malformed arguments",
+    );
+    const pickle = new PickleWriter().proto().raw(0x7d, 0x29).int(1).raw(0x73, 0x2e).bytes(); // {(): 1}
+    await rejectsExactly(
+      parseTorchBin(writeCheckpoint({ pickle, storages: {} }), "w.bin"),
+      "E_WEIGHTS",
+      "w.bin: archive/data.pkl has a state dict key that is not a string",
+    );
+  });
+});
