@@ -1,7 +1,8 @@
 /**
  * A fake Hugging Face hub on 127.0.0.1 for tests: the repo listing API, resolve URLs with the hub's headers, LFS
  * files redirected to a CDN (on the same host by a relative URL, or on another host), Range requests, private and
- * gated repos, and injected faults (a connection cut mid-body, a stalled body, an error status).
+ * gated repos, and injected faults (a connection cut mid-body, a stalled body, an error status, a body far longer than
+ * announced, hostile headers, a hostile model info reply).
  */
 import { createHash } from "node:crypto";
 import {
@@ -21,13 +22,21 @@ export interface FakeRepo {
   refs: Record<string, string>;
   /** Commit → file name → content. Names ending in `.safetensors` or `.bin` are LFS files. */
   commits: Record<string, Record<string, string | Uint8Array>>;
+  /** Sent as the model info reply instead of the one made from `refs` and `commits` (a malformed or hostile one). */
+  info?: string;
 }
 
-/** A fault applied to the next `times` (default 1) body GETs of `file` (on the hub or the CDN). */
+/**
+ * A fault applied to the next `times` (default 1) body GETs of `file` (on the hub or the CDN); a `headers` fault
+ * applies instead to the next resolve replies (HEAD or GET) of `file` on the hub, setting or replacing headers.
+ * `oversize` sends `bytes` bytes (chunked, no Content-Length) whatever the file's size.
+ */
 export type FakeFault =
   | { file: string; kind: "drop"; afterBytes: number; times?: number }
   | { file: string; kind: "stall"; times?: number }
-  | { file: string; kind: "status"; status: number; times?: number };
+  | { file: string; kind: "status"; status: number; times?: number }
+  | { file: string; kind: "oversize"; bytes: number; times?: number }
+  | { file: string; kind: "headers"; headers: Record<string, string>; times?: number };
 
 /** A request the fake hub received. */
 export interface FakeRequest {
@@ -121,9 +130,14 @@ export async function startFakeHub(
   const faults: FakeFault[] = [];
   const blobs = new Map<string, Uint8Array>(); // sha256 → LFS content, for the CDN
 
-  /** The first pending fault for a body GET of `file`, used up once its `times` run out. */
-  function takeFault(req: IncomingMessage, file: string): FakeFault | undefined {
-    const fault = req.method === "GET" ? faults.find((f) => f.file === file) : undefined;
+  /**
+   * The first pending fault for `file` (a `headers` fault for a resolve reply, any other for a body GET), used up
+   * once its `times` run out.
+   */
+  function takeFault(req: IncomingMessage, file: string, headers = false): FakeFault | undefined {
+    const applies = (f: FakeFault): boolean =>
+      f.file === file && (headers ? f.kind === "headers" : f.kind !== "headers" && req.method === "GET");
+    const fault = faults.find(applies);
     if (fault === undefined) return undefined;
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
@@ -145,6 +159,7 @@ export async function startFakeHub(
       res.writeHead(416, { "content-range": `bytes */${bytes.byteLength}` });
       return void res.end();
     }
+    if (fault?.kind === "oversize") return sendJunk(res, fault.bytes, headers);
     const body = bytes.subarray(start);
     res.writeHead(start > 0 ? 206 : 200, {
       ...headers,
@@ -160,6 +175,22 @@ export async function startFakeHub(
       return;
     }
     res.end(body);
+  }
+
+  /** Sends `bytes` bytes of junk without a Content-Length, minding backpressure, until done or cut off. */
+  function sendJunk(res: ServerResponse, bytes: number, headers: Record<string, string>): void {
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    let left = bytes;
+    res.writeHead(200, headers);
+    const more = (): void => {
+      while (left > 0 && !res.destroyed) {
+        const n = Math.min(left, chunk.byteLength);
+        left -= n;
+        if (!res.write(chunk.subarray(0, n))) return void res.once("drain", more);
+      }
+      res.end();
+    };
+    more();
   }
 
   /** Serves `/cdn/<sha256>/<file>`. */
@@ -199,6 +230,7 @@ export async function startFakeHub(
       return hubError(res, 404, "RevisionNotFound", `Invalid rev id: ${revision}`);
     if (api) {
       res.writeHead(200, { "content-type": "application/json" });
+      if (repo.info !== undefined) return void res.end(repo.info);
       return void res.end(
         JSON.stringify({
           id: repoId,
@@ -211,8 +243,11 @@ export async function startFakeHub(
     const content = files[file];
     if (content === undefined) return hubError(res, 404, "EntryNotFound", "Entry not found");
     const bytes = toBytes(content);
+    const fault = takeFault(req, file, true);
+    const hostile = fault?.kind === "headers" ? fault.headers : {};
     if (!isLfs(file)) {
-      return sendBody(req, res, file, bytes, { etag: `"${gitBlobId(bytes)}"`, "x-repo-commit": commit });
+      const headers = { etag: `"${gitBlobId(bytes)}"`, "x-repo-commit": commit, ...hostile };
+      return sendBody(req, res, file, bytes, headers);
     }
     const sha = sha256(bytes);
     blobs.set(sha, bytes);
@@ -222,6 +257,7 @@ export async function startFakeHub(
       "x-linked-etag": `"${sha}"`,
       "x-linked-size": String(bytes.byteLength),
       "x-repo-commit": commit,
+      ...hostile,
     });
     res.end();
   });

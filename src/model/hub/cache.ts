@@ -44,10 +44,11 @@ export class RepoCache {
     return join(this.root, "snapshots", commit);
   }
 
-  /** The commit a branch or tag pointed to when last fetched, or undefined when never fetched. */
+  /** The commit a branch or tag pointed to when last fetched, or undefined when never fetched (or not a commit). */
   async readRef(revision: string): Promise<string | undefined> {
     try {
-      return (await readFile(join(this.root, "refs", revision), "utf8")).trim();
+      const commit = (await readFile(join(this.root, "refs", revision), "utf8")).trim();
+      return COMMIT_PATTERN.test(commit) ? commit : undefined; // it names a folder under snapshots/
     } catch {
       return undefined;
     }

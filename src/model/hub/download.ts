@@ -1,6 +1,7 @@
 /**
  * Fetches one blob into the cache the way huggingface_hub does: into `blobs/<etag>.incomplete`, resumed with a
- * `Range` request after a dropped connection, checked (size, and sha256 for LFS blobs), then renamed into place.
+ * `Range` request after a dropped connection, cut off as soon as it passes the announced size, checked (sha256 for
+ * LFS blobs), then renamed into place. A refused reply leaves nothing behind.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -9,6 +10,7 @@ import { dirname } from "node:path";
 import { VidmaeError, wrapError } from "../../errors.js";
 import type { FileMetadata } from "./api.js";
 import {
+  boundedBody,
   describeTarget,
   hubRequest,
   networkError,
@@ -16,6 +18,7 @@ import {
   type HubClient,
   type HubTarget,
 } from "./http.js";
+import { replyError } from "./reply.js";
 
 /** One blob to fetch. */
 export interface BlobJob {
@@ -76,8 +79,10 @@ async function transfer(
     let done = response.status === 206 ? have : 0; // a 200 means the server ignored the range: start over
     const file = await io(open(partial, done > 0 ? "a" : "w"), `Cannot write ${partial}`);
     job.onBytes(done);
+    const tooLong = (): VidmaeError =>
+      replyError(describeTarget(target), `body: longer than the ${meta.size} bytes the hub announced`);
     try {
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of boundedBody(response, meta.size - done, tooLong)) {
         stall.touch();
         await io(file.appendFile(chunk), `Cannot write ${partial}`); // appendFile writes the whole chunk
         done += chunk.byteLength;
@@ -97,24 +102,13 @@ async function transfer(
   }
 }
 
-/** Throws when the finished download is not the file the hub announced, removing it so the next pull starts over. */
+/** Refuses a finished download whose sha256 is not its etag (only LFS etags are sha256; a git blob id is trusted). */
 async function verify(job: BlobJob, partial: string): Promise<void> {
-  const { meta } = job;
-  const size = await sizeOf(partial);
-  // Only LFS etags are content hashes we can check (sha256); a git blob id is taken on trust.
-  const digest = /^[0-9a-f]{64}$/.test(meta.etag) ? await sha256Of(partial) : meta.etag;
-  const problem =
-    size !== meta.size
-      ? `is ${size} bytes but the hub announced ${meta.size}`
-      : digest !== meta.etag
-        ? `has sha256 ${digest} but the hub announced ${meta.etag}`
-        : undefined;
-  if (problem === undefined) return;
-  await rm(partial, { force: true });
-  throw new VidmaeError(
-    "E_HUB_NETWORK",
-    `The download of ${describeTarget(job.target)} ${problem}; it was removed, pull again.`,
-  );
+  const { etag } = job.meta;
+  if (!/^[0-9a-f]{64}$/.test(etag)) return;
+  const digest = await sha256Of(partial);
+  if (digest !== etag)
+    throw replyError(describeTarget(job.target), `body: sha256 ${digest} differs from the ETag ${etag}`);
 }
 
 /**
@@ -127,11 +121,25 @@ async function verify(job: BlobJob, partial: string): Promise<void> {
 export async function downloadBlob(client: HubClient, job: BlobJob): Promise<number> {
   const partial = `${job.blobPath}.incomplete`;
   await io(mkdir(dirname(partial), { recursive: true }), `Cannot create ${dirname(partial)}`);
+  try {
+    const transferred = await transferWithRetries(client, job, partial);
+    await verify(job, partial);
+    await io(rename(partial, job.blobPath), `Cannot move ${partial} to ${job.blobPath}`);
+    return transferred;
+  } catch (error) {
+    // Bytes the hub's own headers refute are no prefix worth resuming.
+    if (error instanceof VidmaeError && error.code === "E_HUB_REPLY") await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/** Up to {@link ATTEMPTS} transfers, each resuming the last; returns the bytes transferred. */
+async function transferWithRetries(client: HubClient, job: BlobJob, partial: string): Promise<number> {
   let transferred = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await transfer(client, job, partial, (bytes) => (transferred += bytes));
-      break;
+      return transferred;
     } catch (error) {
       if (!(error instanceof VidmaeError && error.code === "E_HUB_NETWORK")) throw error;
       if (attempt === ATTEMPTS) {
@@ -143,7 +151,4 @@ export async function downloadBlob(client: HubClient, job: BlobJob): Promise<num
       }
     }
   }
-  await verify(job, partial);
-  await io(rename(partial, job.blobPath), `Cannot move ${partial} to ${job.blobPath}`);
-  return transferred;
 }

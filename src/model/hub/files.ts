@@ -38,8 +38,9 @@ export function findIndex(files: readonly string[]): string | undefined {
 }
 
 /**
- * True for a relative path that stays inside the folder it is joined to: shard names come from the network, and a
- * revision becomes a path under `refs/`.
+ * True for a relative POSIX path that stays inside the folder it is joined to: no absolute path, no `.` or `..`
+ * segment, no empty segment, no backslash, no NUL or other control character. File names and shard names come
+ * from the network, and a revision becomes a path under `refs/`.
  *
  * @example
  * isSafeRelativePath("refs/pr/1"); // true
@@ -47,7 +48,8 @@ export function findIndex(files: readonly string[]): string | undefined {
  */
 export function isSafeRelativePath(path: string): boolean {
   return (
-    path.split("/").every((part) => part !== "" && part !== "." && part !== "..") && !path.includes("\\")
+    !/[\\\x00-\x1f\x7f]/.test(path) &&
+    path.split("/").every((part) => part !== "" && part !== "." && part !== "..")
   );
 }
 

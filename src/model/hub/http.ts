@@ -1,14 +1,16 @@
 /**
- * Requests to the hub: the bearer token, redirects followed by hand (so the token never reaches another host and
- * the hub's own headers on an LFS redirect stay readable), a stall timeout, and hub answers turned into VidmaeErrors.
+ * Requests to the hub: the bearer token, redirects followed by hand (so the token never leaves the hub's origin and
+ * the hub's own headers on an LFS redirect stay readable), a stall timeout, a bounded body, and hub answers turned
+ * into VidmaeErrors.
  */
 import { VidmaeError } from "../../errors.js";
+import { readHeader, redirectRule } from "./reply.js";
 
 /** How to reach the hub; shared by every request of one pull. */
 export interface HubClient {
   /** Hub base URL without a trailing slash, e.g. `https://huggingface.co`. */
   endpoint: string;
-  /** Sent as `Authorization: Bearer <token>` to the endpoint's host only. */
+  /** Sent as `Authorization: Bearer <token>` to the endpoint's origin (scheme, host and port) only. */
   token?: string;
   fetch: typeof fetch;
   /** Milliseconds without an answer or body data before a request is given up. */
@@ -37,6 +39,14 @@ const MAX_REDIRECTS = 10;
 /** "config.json of org/name at revision main", or "org/name at revision main". */
 export function describeTarget({ repo, revision, file }: HubTarget): string {
   return `${file === undefined ? "" : `${file} of `}${repo} at revision ${revision}`;
+}
+
+/**
+ * What a reply answers, for {@link replyError}: "model info of org/name at revision main" for the listing,
+ * "config.json of org/name at revision main" for a file.
+ */
+export function replySubject(target: HubTarget): string {
+  return target.file === undefined ? `model info of ${describeTarget(target)}` : describeTarget(target);
 }
 
 /** The most telling text of a fetch failure: undici hides `connect ECONNREFUSED ...` in `cause`. */
@@ -92,8 +102,9 @@ function statusError(client: HubClient, target: HubTarget, response: Response): 
 }
 
 /**
- * One hub request: follows redirects (dropping the token once the host changes) and throws a VidmaeError for a
- * failed connection or an error status. Returns the final response and the URL it came from.
+ * One hub request: follows redirects (each `Location` checked to be an http(s) URL) and throws a VidmaeError for
+ * a failed connection or an error status. The token goes only to the endpoint's origin, as huggingface_hub sends
+ * it: never to a CDN, whether redirected there or asked directly. Returns the final response and its URL.
  *
  * @example
  * const { response } = await hubRequest(client, { repo: "org/name", revision: "main" }, new URL(url), {
@@ -106,11 +117,11 @@ export async function hubRequest(
   url: URL,
   init: HubRequestInit,
 ): Promise<{ response: Response; url: URL }> {
+  const hubOrigin = new URL(client.endpoint).origin;
   let current = url;
-  let sendToken = Boolean(client.token);
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { "accept-encoding": "identity", ...init.headers };
-    if (sendToken) headers.authorization = `Bearer ${client.token}`;
+    if (client.token && current.origin === hubOrigin) headers.authorization = `Bearer ${client.token}`;
     let response: Response;
     try {
       response = await client.fetch(current, {
@@ -122,10 +133,9 @@ export async function hubRequest(
     } catch (error) {
       throw networkError(client, target, error);
     }
-    const location =
-      response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
-    if (location === null || init.keepRedirect?.(response)) {
-      if (response.ok || location !== null) return { response, url: current };
+    const redirect = response.status >= 300 && response.status < 400 && response.headers.has("location");
+    if (!redirect || init.keepRedirect?.(response)) {
+      if (response.ok || redirect) return { response, url: current };
       await response.body?.cancel();
       throw statusError(client, target, response);
     }
@@ -136,9 +146,27 @@ export async function hubRequest(
         `Too many redirects from ${client.endpoint} for ${describeTarget(target)}.`,
       );
     }
-    const next = new URL(location, current);
-    if (next.origin !== current.origin) sendToken = false; // a CDN must never see the hub token
-    current = next;
+    current = readHeader(response.headers, "Location", redirectRule(current), replySubject(target));
+  }
+}
+
+/**
+ * The body's chunks, refused with `tooLong()` as soon as they pass `limit` bytes: the rest is never read (the
+ * stream is cancelled) and no byte past the limit is handed on.
+ *
+ * @example
+ * for await (const chunk of boundedBody(response, 1024, () => replyError(subject, "body: too long"))) write(chunk);
+ */
+export async function* boundedBody(
+  response: Response,
+  limit: number,
+  tooLong: () => VidmaeError,
+): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  for await (const chunk of response.body ?? []) {
+    received += chunk.byteLength;
+    if (received > limit) throw tooLong();
+    yield chunk;
   }
 }
 

@@ -5,7 +5,7 @@
  * Hand-written on `fetch`: `@huggingface/hub` 2.17 has no resume, progress, offline mode or HF_ENDPOINT, and names
  * a branch's snapshot after the file's last commit instead of the repo commit as huggingface_hub does.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { invalidParameterError, VidmaeError } from "../../errors.js";
 import { fetchFileMetadata, fetchListing, type FileMetadata } from "./api.js";
@@ -13,6 +13,7 @@ import { COMMIT_PATTERN, isFile, RepoCache } from "./cache.js";
 import { downloadBlob } from "./download.js";
 import { chooseModelFiles, findIndex, isSafeRelativePath, shardNames } from "./files.js";
 import type { HubClient } from "./http.js";
+import { httpUrl } from "./reply.js";
 import { hubSettings } from "./settings.js";
 
 /** Progress of a pull, reported as bytes reach the disk. */
@@ -97,6 +98,20 @@ async function checkpointFiles(
   return { files: [...chosen.files, ...shardNames(await readIndex(index), `${index} of ${source}`)] };
 }
 
+/** Shard indexes are kilobytes; a larger one (its size is the hub's say) is refused before it fills the memory. */
+const MAX_INDEX_BYTES = 16 * 1024 * 1024;
+
+/** The text of a shard index on disk, refused when larger than {@link MAX_INDEX_BYTES}. */
+async function readIndex(path: string): Promise<string> {
+  const { size } = await stat(path);
+  if (size > MAX_INDEX_BYTES)
+    throw new VidmaeError(
+      "E_CHECKPOINT",
+      `${path} is ${size} bytes; a shard index is at most ${MAX_INDEX_BYTES}`,
+    );
+  return readFile(path, "utf8");
+}
+
 /** The complete checkpoint of `revision` in the cache, or undefined when any file is missing. */
 async function fromCache(cache: RepoCache, repo: string, revision: string): Promise<PullResult | undefined> {
   const commit = COMMIT_PATTERN.test(revision) ? revision : await cache.readRef(revision);
@@ -107,7 +122,7 @@ async function fromCache(cache: RepoCache, repo: string, revision: string): Prom
   for (const name of names) if (await isFile(join(dir, name))) present.push(name);
   const found = await checkpointFiles(
     present,
-    (index) => readFile(join(dir, index), "utf8"),
+    (index) => readIndex(join(dir, index)),
     `${repo} at revision ${revision}`,
   );
   if ("missing" in found) return undefined;
@@ -180,8 +195,15 @@ export async function pullModel(repo: string, options: PullOptions = {}): Promis
     );
   }
 
+  const endpoint = (options.endpoint ?? env.endpoint).replace(/\/+$/, "");
+  if (httpUrl(endpoint) === undefined)
+    throw invalidParameterError(
+      options.endpoint === undefined ? "HF_ENDPOINT" : "endpoint",
+      "an http(s) URL",
+      endpoint,
+    );
   const client: HubClient = {
-    endpoint: (options.endpoint ?? env.endpoint).replace(/\/+$/, ""),
+    endpoint,
     token: options.token ?? env.token,
     fetch: options.fetch ?? fetch,
     timeoutMs: options.timeoutMs ?? 10_000,
@@ -206,7 +228,7 @@ export async function pullModel(repo: string, options: PullOptions = {}): Promis
     listing.files,
     async (index) => {
       downloadedBytes += await fetchFiles(ctx, [index]); // the index names the shards to fetch next
-      return readFile(join(dir, index), "utf8");
+      return readIndex(join(dir, index));
     },
     `${repo} at revision ${revision}`,
   );

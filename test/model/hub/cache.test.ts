@@ -31,6 +31,12 @@ test("refs hold the commit without a newline; a commit revision writes no ref", 
   assert.equal(await cache.readRef(COMMIT), undefined);
 });
 
+test("a ref that does not hold a commit id is not followed into snapshots/", async () => {
+  await mkdir(join(cache.root, "refs"), { recursive: true });
+  await writeFile(join(cache.root, "refs", "main"), "../../../../etc");
+  assert.equal(await cache.readRef("main"), undefined);
+});
+
 test("link makes a relative symlink, replacing a dangling one", async () => {
   await mkdir(join(cache.root, "blobs"), { recursive: true });
   await writeFile(cache.blobPath("e1"), "one");

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { isAbsolute, join, normalize, relative } from "node:path";
 import { test } from "node:test";
+import fc from "fast-check";
 import { chooseModelFiles, findIndex, isSafeRelativePath, shardNames } from "../../../src/model/hub/files.js";
+import { fuzzParameters } from "../../fuzz/settings.js";
 
 test("chooseModelFiles prefers safetensors, then its index, then pytorch_model.bin, then its index", () => {
   const base = ["config.json", "README.md", "tf_model.h5"];
@@ -57,6 +60,24 @@ test("shardNames rejects malformed indexes and escaping shard paths", () => {
 
 test("isSafeRelativePath accepts nested names and refuses escapes", () => {
   for (const ok of ["main", "refs/pr/1", "sub/model.bin"]) assert.equal(isSafeRelativePath(ok), true, ok);
-  for (const bad of ["", "..", "a/../b", "/etc", "a//b", "./a", "a\\b"])
-    assert.equal(isSafeRelativePath(bad), false, bad);
+  for (const bad of ["", "..", "a/../b", "/etc", "a//b", "./a", "a\\b", "a\u0000b", "a\nb", "a/", "\u007f"])
+    assert.equal(isSafeRelativePath(bad), false, JSON.stringify(bad));
+});
+
+test("a path isSafeRelativePath accepts stays inside the folder it is joined to", () => {
+  const root = "/cache/snapshots/c0ffee";
+  const segment = fc.oneof(
+    fc.constantFrom("..", ".", "", "a", "\\", "\u0000", "b.bin"),
+    fc.string({ maxLength: 4 }),
+  );
+  const path = fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => parts.join("/"));
+  fc.assert(
+    fc.property(fc.oneof(path, fc.string()), (name) => {
+      if (!isSafeRelativePath(name)) return;
+      const inside = relative(root, join(root, name));
+      assert.ok(inside !== "" && !inside.startsWith("..") && !isAbsolute(inside), name);
+      assert.equal(normalize(name), name);
+    }),
+    fuzzParameters(),
+  );
 });

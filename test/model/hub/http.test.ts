@@ -71,6 +71,46 @@ test("keepRedirect hands back the hub's LFS redirect with its headers", async ()
   assert.equal(response.headers.get("x-linked-size"), "100");
 });
 
+test("a request that starts on another origin (the CDN URL of a blob) carries no token", async () => {
+  const seen: Array<[string, string | undefined]> = [];
+  const recording: typeof fetch = async (input, init) => {
+    seen.push([new URL(String(input)).origin, (init?.headers as Record<string, string>).authorization]);
+    return new Response("ok", { status: 200 });
+  };
+  const hubClient = { ...client(sameHost), fetch: recording };
+  for (const url of ["https://cdn.example/blob", `${sameHost.url}/x`]) {
+    await hubRequest(hubClient, target, new URL(url), { method: "GET", signal: signal() });
+  }
+  assert.deepEqual(seen, [
+    ["https://cdn.example", undefined],
+    [sameHost.url, `Bearer ${FAKE_TOKEN}`],
+  ]);
+});
+
+test("a redirect to anything but an http(s) URL is refused as E_HUB_REPLY naming Location", async () => {
+  for (const [location, file] of [
+    ["data:text/plain,hi", "model.safetensors"],
+    ["file:///etc/passwd", undefined],
+    ["http://[::1", undefined],
+  ] as const) {
+    const redirect: typeof fetch = async () => new Response(null, { status: 302, headers: { location } });
+    const subject =
+      file === undefined
+        ? "model info of org/videomae at revision main"
+        : `${file} of org/videomae at revision main`;
+    await assert.rejects(
+      hubRequest({ ...client(sameHost), fetch: redirect }, { ...target, file }, new URL(sameHost.url), {
+        method: "GET",
+        signal: signal(),
+      }),
+      {
+        code: "E_HUB_REPLY",
+        message: `The hub's reply for ${subject} is not valid: Location: expected an http(s) URL but got ${JSON.stringify(location)}`,
+      },
+    );
+  }
+});
+
 test("an endless redirect loop is E_HUB_NETWORK", async () => {
   const loop = createServer((_req, res) => {
     res.writeHead(302, { location: "/again" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readlink, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readlink, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
@@ -223,6 +223,21 @@ describe("pullModel offline and unreachable hub", () => {
     await rm(join(repoDir("org/videomae"), "blobs", sha256(SAFETENSORS)));
     const error = await failure(() => pullModel("org/videomae", options({ offline: true })));
     assert.equal(error.code, "E_HUB_OFFLINE");
+  });
+
+  test("a shard index past 16 MiB in the cache is refused before it is read", async () => {
+    const dir = join(repoDir("org/sharded"), "snapshots", MAIN);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "config.json"), CONFIG);
+    const index = join(dir, "model.safetensors.index.json");
+    await writeFile(index, "");
+    await truncate(index, 16 * 1024 * 1024 + 1); // sparse: no 16 MiB written
+    const error = await failure(() => pullModel("org/sharded", options({ offline: true, revision: MAIN })));
+    assert.equal(error.code, "E_CHECKPOINT");
+    assert.equal(
+      error.message,
+      `${index} is ${16 * 1024 * 1024 + 1} bytes; a shard index is at most 16777216`,
+    );
   });
 
   test("falls back to the cache when the hub cannot be reached", async () => {
