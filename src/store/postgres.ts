@@ -12,6 +12,14 @@ import type { Pool, PoolClient, QueryResultRow } from "pg";
 import { z } from "zod";
 import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
 import { parseInput, videoEmbeddingsSchema, videoFailureSchema, videoFileSchema } from "./input.js";
+import {
+  type ColumnRow,
+  POSTGRES_COLUMNS,
+  checkSchema,
+  checkVectorSizes,
+  firstVectorLength,
+} from "./integrity.js";
+import { replacedLabel } from "./labels.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-schema.js";
 import {
   checkBlob,
@@ -40,6 +48,7 @@ import {
   type VideoEmbeddings,
   type VideoFailure,
   type VideoFile,
+  type UpsertedVideo,
   type VideoRecord,
   type VideoStatus,
   type VideoWithStatus,
@@ -178,6 +187,7 @@ const SQL = {
     RETURNING *`,
   videoById: "SELECT * FROM videos WHERE id = $1",
   videoByHash: "SELECT * FROM videos WHERE content_hash = $1",
+  labelByHash: "SELECT path, label FROM videos WHERE content_hash = $1",
   videoByPath: "SELECT * FROM videos WHERE path = $1",
   setLabel: "UPDATE videos SET label = $1, updated_at = $2 WHERE id = $3",
   status: "SELECT * FROM video_status WHERE space_id = $1 AND video_id = $2",
@@ -244,7 +254,7 @@ export class PgStore implements EmbeddingStore {
    *
    * @param url - `postgres://user:password@host:port/database` (libpq parameters such as `sslmode` allowed)
    * @throws VidmaeError E_INVALID_ARGUMENT for a bad option; E_STORE when the database cannot be reached, refuses
-   *   the login, or has a newer schema
+   *   the login, has a newer schema, lacks a table or column, or holds vectors of the wrong size
    * @example
    * const store = await PgStore.open(process.env.DATABASE_URL!, { schema: "vidmae" });
    */
@@ -269,6 +279,11 @@ export class PgStore implements EmbeddingStore {
       await store.run(`Cannot open embedding store ${where}`, "statement", async (client) => {
         if (opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
         await migratePostgres(client, POSTGRES_MIGRATIONS, where);
+        checkSchema((await client.query<ColumnRow>(POSTGRES_COLUMNS)).rows, where);
+        const spaces = (await client.query<SpaceRow>(SQL.spaces)).rows;
+        const first = async (table: string, id: number) =>
+          (await client.query<{ n: number }>(firstVectorLength(table, "$1"), [id])).rows[0]?.n ?? null;
+        await checkVectorSizes(spaces, first, where);
       });
     } catch (error) {
       await pool.end();
@@ -356,12 +371,14 @@ export class PgStore implements EmbeddingStore {
     return (await this.rows<SpaceRow>("read spaces", SQL.spaces, [])).map(spaceFromRow);
   }
 
-  async upsertVideos(files: readonly VideoFile[]): Promise<VideoRecord[]> {
+  async upsertVideos(files: readonly VideoFile[]): Promise<UpsertedVideo[]> {
     const parsed = parseInput(z.array(videoFileSchema, { error: "array" }), files, "files");
     const rows = await this.run(this.doing("save videos"), "write", async (c) => {
-      const saved: VideoRow[] = [];
+      const saved: UpsertedVideo[] = [];
       for (const f of parsed) {
         const at = now();
+        type Before = Pick<VideoRow, "path" | "label">;
+        const replaced = replacedLabel((await c.query<Before>(SQL.labelByHash, [f.contentHash])).rows[0], f);
         await c.query(SQL.detachPath, [at, f.path, f.contentHash]);
         const probe = f.probe == null ? null : JSON.stringify(f.probe);
         const values = [f.contentHash, f.path, f.sizeBytes, f.mtimeMs, probe, f.label ?? null, at];
@@ -372,11 +389,11 @@ export class PgStore implements EmbeddingStore {
           f.probe !== undefined,
           f.label !== undefined,
         ]);
-        saved.push(row);
+        saved.push({ ...videoFromRow(row), ...(replaced && { replacedLabel: replaced }) });
       }
       return saved;
     });
-    return rows.map(videoFromRow);
+    return rows;
   }
 
   private async videoBy(query: string, value: number | string): Promise<VideoRecord | null> {
@@ -487,7 +504,7 @@ export class PgStore implements EmbeddingStore {
   async getClips(spaceId: number, videoId: number): Promise<ClipRecord[]> {
     const { dim } = await this.requireSpace(spaceId);
     const rows = await this.rows<ClipRow>("read clips", SQL.clips, [spaceId, videoId]);
-    return rows.map((r) => clipFromRow(r, dim, `video ${videoId} in space ${spaceId}`));
+    return rows.map((r) => clipFromRow(r, dim, `video ${videoId} in space ${spaceId} of ${this.where}`));
   }
 
   async loadVectors(spaceId: number, options: { level: VectorLevel }): Promise<LoadedVectors> {
@@ -513,7 +530,7 @@ export class PgStore implements EmbeddingStore {
         if (page.rows.length === 0) break;
         for (const r of page.rows) {
           const blob = r[r.length - 1] as Uint8Array;
-          checkBlob(blob, dim, `row ${i} of space ${spaceId}`);
+          checkBlob(blob, dim, `row ${i} of space ${spaceId} in ${this.where}`);
           bytes.set(blob, i * dim * 4);
           rows[i++] = q.row(r);
         }

@@ -12,7 +12,18 @@ import type { Database as Db, Statement } from "better-sqlite3";
 import { z } from "zod";
 import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
 import { parseInput, videoEmbeddingsSchema, videoFailureSchema, videoFileSchema } from "./input.js";
-import { migrate } from "./migrations.js";
+import {
+  type ColumnRow,
+  SQLITE_COLUMNS,
+  checkSchema,
+  checkVectorSizes,
+  createSqliteFile,
+  damagedStore,
+  firstVectorLength,
+  inspectSqliteFile,
+} from "./integrity.js";
+import { replacedLabel } from "./labels.js";
+import { migrate, schemaVersion } from "./migrations.js";
 import {
   checkBlob,
   clipFromRow,
@@ -41,6 +52,7 @@ import {
   type VideoEmbeddings,
   type VideoFailure,
   type VideoFile,
+  type UpsertedVideo,
   type VideoRecord,
   type VideoStatus,
   type VideoWithStatus,
@@ -95,6 +107,9 @@ const SQL = {
   spaceById: "SELECT * FROM embedding_spaces WHERE id = ?",
   spaceByKey: "SELECT * FROM embedding_spaces WHERE key = ?",
   spaces: "SELECT * FROM embedding_spaces ORDER BY id",
+  // Tables besides SQLite's own and the migration record: in a database at version 0, another program's.
+  otherTables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_migrations'
+    AND substr(name, 1, 7) <> 'sqlite_'`,
   // The path now shows other content: the old content's row lets go of it (and keeps its embeddings).
   detachPath: "UPDATE videos SET path = NULL, updated_at = ? WHERE path = ? AND content_hash <> ?",
   upsertVideo: `INSERT INTO videos (content_hash, path, size_bytes, mtime_ms, probe, label, created_at, updated_at)
@@ -106,6 +121,7 @@ const SQL = {
     RETURNING *`,
   videoById: "SELECT * FROM videos WHERE id = ?",
   videoByHash: "SELECT * FROM videos WHERE content_hash = ?",
+  labelByHash: "SELECT path, label FROM videos WHERE content_hash = ?",
   videoByPath: "SELECT * FROM videos WHERE path = ?",
   setLabel: "UPDATE videos SET label = ?, updated_at = ? WHERE id = ?",
   status: "SELECT * FROM video_status WHERE space_id = ? AND video_id = ?",
@@ -128,6 +144,17 @@ const SQL = {
   clipCount: `SELECT COUNT(*) FROM clip_embeddings c JOIN videos v ON v.id = c.video_id
     WHERE c.space_id = ? AND v.path IS NOT NULL`,
 } as const;
+
+/** Connection settings, for a new file before its schema is written and for every open. */
+function configure(db: Db): void {
+  // Takes effect only when the file is created: large pages keep a whole vector inside its page.
+  db.pragma("page_size = 32768");
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  // Reads of big spaces copy straight from the mapped file instead of through read() calls.
+  db.pragma("mmap_size = 1073741824");
+}
 
 function now(): string {
   return new Date().toISOString();
@@ -158,26 +185,46 @@ export class SqliteStore implements EmbeddingStore {
    * Opens (creating if needed) a store file and brings its schema up to date.
    *
    * @param path - the database file; `:memory:` for a throwaway store
-   * @throws VidmaeError E_STORE when the file cannot be opened, is not a database, or has a newer schema
+   * @throws VidmaeError E_STORE naming the file and what is wrong: it cannot be opened, is a directory, empty, not
+   *   a database or another program's, has a newer schema, lacks a table or column, or holds vectors of the
+   *   wrong size
    * @example
    * const store = await SqliteStore.open("embeddings.db");
    */
   static async open(path: string): Promise<SqliteStore> {
+    const memory = path === ":memory:" || path === "";
     let db: Db;
     try {
-      db = new Database(path, { timeout: 10_000 });
+      if (!memory && (await inspectSqliteFile(path)) === "missing") {
+        await createSqliteFile(path, (created) => {
+          configure(created);
+          migrate(created, SQLITE_MIGRATIONS, path);
+        });
+      }
+      db = new Database(path, { timeout: 10_000, fileMustExist: !memory });
     } catch (error) {
       throw wrapError(error, "E_STORE", `Cannot open embedding store ${path}`);
     }
     try {
-      // Takes effect only when the file is created: large pages keep a whole vector inside its page.
-      db.pragma("page_size = 32768");
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
-      // Reads of big spaces copy straight from the mapped file instead of through read() calls.
-      db.pragma("mmap_size = 1073741824");
+      if (schemaVersion(db) === 0) {
+        const tables = db.prepare(SQL.otherTables).pluck().all() as string[];
+        // Checked before any pragma writes: another program's database is left exactly as it is.
+        if (tables.length > 0)
+          throw damagedStore(
+            path,
+            `it is a SQLite database of another program (tables: ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", …" : ""})`,
+          );
+      }
+      configure(db);
       migrate(db, SQLITE_MIGRATIONS, path);
+      checkSchema(db.prepare(SQLITE_COLUMNS).all() as ColumnRow[], path);
+      const spaces = db.prepare(SQL.spaces).all() as SpaceRow[];
+      await checkVectorSizes(
+        spaces,
+        (table, id) =>
+          (db.prepare(firstVectorLength(table, "?")).pluck().get(id) as number | undefined) ?? null,
+        path,
+      );
     } catch (error) {
       db.close();
       throw wrapError(error, "E_STORE", `Cannot open embedding store ${path}`);
@@ -257,13 +304,15 @@ export class SqliteStore implements EmbeddingStore {
     return this.guard("read spaces", () => this.sql<SpaceRow>(SQL.spaces).all()).map(spaceFromRow);
   }
 
-  async upsertVideos(files: readonly VideoFile[]): Promise<VideoRecord[]> {
+  async upsertVideos(files: readonly VideoFile[]): Promise<UpsertedVideo[]> {
     const parsed = parseInput(z.array(videoFileSchema, { error: "array" }), files, "files");
     const rows = this.write("save videos", () =>
       parsed.map((f) => {
         const at = now();
+        type Before = Pick<VideoRow, "path" | "label">;
+        const replaced = replacedLabel(this.sql<Before>(SQL.labelByHash).get(f.contentHash), f);
         this.sql(SQL.detachPath).run(at, f.path, f.contentHash);
-        return this.sql<VideoRow>(SQL.upsertVideo).get({
+        const row = this.sql<VideoRow>(SQL.upsertVideo).get({
           hash: f.contentHash,
           path: f.path,
           size: f.sizeBytes,
@@ -274,9 +323,13 @@ export class SqliteStore implements EmbeddingStore {
           probeGiven: f.probe === undefined ? 0 : 1,
           labelGiven: f.label === undefined ? 0 : 1,
         }) as VideoRow;
+        return { row, replaced };
       }),
     );
-    return rows.map(videoFromRow);
+    return rows.map(({ row, replaced }) => ({
+      ...videoFromRow(row),
+      ...(replaced && { replacedLabel: replaced }),
+    }));
   }
 
   private videoBy(query: string, value: number | string): VideoRecord | null {
@@ -387,7 +440,7 @@ export class SqliteStore implements EmbeddingStore {
   async getClips(spaceId: number, videoId: number): Promise<ClipRecord[]> {
     const { dim } = this.requireSpace(spaceId);
     const rows = this.guard("read clips", () => this.sql<ClipRow>(SQL.clips).all(spaceId, videoId));
-    return rows.map((r) => clipFromRow(r, dim, `video ${videoId} in space ${spaceId}`));
+    return rows.map((r) => clipFromRow(r, dim, `video ${videoId} in space ${spaceId} of ${this.path}`));
   }
 
   async loadVectors(spaceId: number, options: { level: VectorLevel }): Promise<LoadedVectors> {
@@ -414,7 +467,7 @@ export class SqliteStore implements EmbeddingStore {
           const got = page.all(spaceId, ...key);
           for (const r of got) {
             const blob = r[r.length - 1] as Uint8Array;
-            checkBlob(blob, dim, `row ${i} of space ${spaceId}`);
+            checkBlob(blob, dim, `row ${i} of space ${spaceId} in ${this.path}`);
             bytes.set(blob, i * dim * 4);
             rows[i++] = q.row(r);
           }

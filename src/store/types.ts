@@ -109,6 +109,30 @@ export interface VideoRecord {
   updatedAt: string;
 }
 
+/**
+ * The label a video had before an upsert from another path gave its content another one (see store/labels.ts):
+ * `path` is where the content was stored from, null when that path has other content now.
+ *
+ * @example
+ * const [v] = await store.upsertVideos([{ ...file, path: "b/x.mp4", label: "dog" }]);
+ * v.replacedLabel; // { path: "a/x.mp4", label: "cat" }
+ */
+export interface LabelConflict {
+  path: string | null;
+  label: string;
+}
+
+/**
+ * A record as {@link EmbeddingStore.upsertVideos} returns it: with `replacedLabel` when the upsert replaced the
+ * label the same content had from another path (absent otherwise).
+ *
+ * @example
+ * for (const v of await store.upsertVideos(files)) if (v.replacedLabel) console.warn(v.path, v.replacedLabel);
+ */
+export interface UpsertedVideo extends VideoRecord {
+  replacedLabel?: LabelConflict;
+}
+
 /** Outcome of embedding a video in a space; no status row means not attempted yet. */
 export const VIDEO_STATES = ["ok", "failed"] as const;
 /** One of {@link VIDEO_STATES}. */
@@ -260,8 +284,11 @@ export interface EmbeddingStore {
   getSpace(idOrKey: number | string): Promise<EmbeddingSpace | null>;
   /** All spaces, oldest first. */
   listSpaces(): Promise<EmbeddingSpace[]>;
-  /** Inserts or updates videos by content hash, in one transaction; returns their records in input order. */
-  upsertVideos(files: readonly VideoFile[]): Promise<VideoRecord[]>;
+  /**
+   * Inserts or updates videos by content hash, in one transaction; returns their records in input order, each
+   * saying which label it replaced when the same content came from another path with another label.
+   */
+  upsertVideos(files: readonly VideoFile[]): Promise<UpsertedVideo[]>;
   getVideo(id: number): Promise<VideoRecord | null>;
   findVideoByHash(contentHash: string): Promise<VideoRecord | null>;
   /** The video currently at `path`, to skip re-hashing a file whose size and mtime did not change. */

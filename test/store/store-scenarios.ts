@@ -135,6 +135,36 @@ export function storeScenarios(
       assert.equal((await store.loadVectors(space.id, { level: "video" })).rows[0].path, "renamed/1.mp4");
     });
 
+    scenario("says which label the same content at another path replaces", async ({ store }) => {
+      const [cat] = await store.upsertVideos([videoFile(1, { path: "a/x.mp4", label: "cat" })]);
+      assert.equal(cat.replacedLabel, undefined, "new content replaces nothing");
+      // The same bytes at b/x.mp4 labelled "dog": one video, the last label wins, and the store says so.
+      const [dog, again] = await store.upsertVideos([
+        videoFile(1, { path: "b/x.mp4", label: "dog" }),
+        videoFile(1, { path: "b/x.mp4", label: "dog" }),
+      ]);
+      assert.equal(dog.id, cat.id);
+      assert.deepEqual([dog.path, dog.label], ["b/x.mp4", "dog"]);
+      assert.deepEqual(dog.replacedLabel, { path: "a/x.mp4", label: "cat" });
+      assert.equal(again.replacedLabel, undefined, "same path and label: nothing replaced");
+      assert.deepEqual(await store.getVideo(cat.id), again);
+      // Relabelling at the same path, keeping the label, or moving without one replaces nothing either.
+      const [relabelled] = await store.upsertVideos([videoFile(1, { path: "b/x.mp4", label: "bird" })]);
+      const [unlabelled] = await store.upsertVideos([videoFile(1, { path: "c/x.mp4" })]);
+      const [same] = await store.upsertVideos([videoFile(1, { path: "d/x.mp4", label: "bird" })]);
+      assert.deepEqual(
+        [relabelled, unlabelled, same].map((v) => [v.label, v.replacedLabel]),
+        [
+          ["bird", undefined],
+          ["bird", undefined],
+          ["bird", undefined],
+        ],
+      );
+      // Clearing the label from another path is a replacement too: nothing goes silently.
+      const [cleared] = await store.upsertVideos([videoFile(1, { path: "e/x.mp4", label: null })]);
+      assert.deepEqual(cleared.replacedLabel, { path: "d/x.mp4", label: "bird" });
+    });
+
     scenario("lets a path go to new content and keeps the old content's vectors", async ({ store }) => {
       const space = await store.ensureSpace(SPEC);
       const [old] = await store.upsertVideos([videoFile(1)]);

@@ -3,7 +3,7 @@
  * second load skips reading, verifying and re-encoding the weights.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -18,9 +18,38 @@ export function vidmaeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "vidmae");
 }
 
+/** Bytes read from each end of a file for its cache identity: all of a config, a weight file's header and tail. */
+const EDGE_BYTES = 1 << 20;
+
+/** sha256 of a file's first and last {@link EDGE_BYTES} (the whole file when smaller). */
+async function edgeHash(file: string, size: number): Promise<string> {
+  const h = createHash("sha256");
+  const handle = await open(file, "r");
+  try {
+    const spans =
+      size <= 2 * EDGE_BYTES
+        ? [[0, size]]
+        : [
+            [0, EDGE_BYTES],
+            [size - EDGE_BYTES, EDGE_BYTES],
+          ];
+    for (const [position, length] of spans) {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      h.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return h.digest("hex");
+}
+
 /**
- * A cache key from the identity of the inputs: file contents are represented by (path, size, mtime) so no
- * weight byte is read on a hit; `extra` carries the build options and builder version.
+ * A cache key from what the inputs are, not how they were named: each file's resolved real path, size, mtime and
+ * a hash of its first and last MiB (the whole of a config, a weight file's header with every name, shape and
+ * offset). Two folders reached by the same relative path from two working directories, or a file replaced in
+ * place with equal size and mtime, get different keys; a hit still reads at most 2 MiB per file, never the
+ * weights in between. `extra` carries the build options and builder version.
  *
  * @example
  * const key = await fingerprint(["m/config.json", "m/model.safetensors"], { frames: 16 });
@@ -28,8 +57,9 @@ export function vidmaeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export async function fingerprint(files: string[], extra: unknown): Promise<string> {
   const h = createHash("sha256");
   for (const f of files) {
-    const s = await stat(f);
-    h.update(`${f}\0${s.size}\0${s.mtimeMs}\0`);
+    const path = await realpath(f);
+    const s = await stat(path);
+    h.update(`${path}\0${s.size}\0${s.mtimeMs}\0${await edgeHash(path, s.size)}\0`);
   }
   h.update(JSON.stringify(extra));
   return h.digest("hex").slice(0, 32);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -9,6 +9,8 @@ import { loadCheckpoint } from "../../../src/model/videomae/checkpoint.js";
 import type { VideoMAEConfig } from "../../../src/model/videomae/config.js";
 import { type Float32Tensor, VideoMAE } from "../../../src/model/videomae/model.js";
 import { writeRandomCheckpoint } from "../../../src/model/videomae/random.js";
+import { normalizeSpaceSpec, spaceKey } from "../../../src/store/space.js";
+import type { EmbeddingSpaceSpec } from "../../../src/store/types.js";
 import { readSafetensors } from "../../../src/model/weights/safetensors.js";
 import { toFloat32 } from "../../../src/model/weights/tensor.js";
 import { fixture } from "../../helpers/fixtures.js";
@@ -39,6 +41,16 @@ function assertClose(
   }
   assert.ok(worst <= 0, `${what}: element ${at} is ${got[at]} but the reference is ${ref[at]}`);
 }
+
+const SPACE: EmbeddingSpaceSpec = {
+  model: "m",
+  revision: null,
+  weightsHash: "",
+  pooling: "mean",
+  sampling: { method: "uniform", numFrames: 2, crops: 1 },
+  precision: "fp32",
+  dim: 16,
+};
 
 const quiet = { cache: false, onWarning: () => {} };
 
@@ -336,6 +348,43 @@ describe("VideoMAE runtime", () => {
     assert.equal(second.kind, "classification");
     assert.deepEqual((await readdir(join(cacheDir, "graphs"))).sort(), files);
     assert.deepEqual((await second.forward(input)).logits!.data, a.logits!.data);
+  });
+
+  test("two model folders reached by the same relative path never share a cached graph", async () => {
+    const cacheDir = join(tmp, "identity-cache");
+    const at = new Date("2026-01-01T00:00:00Z");
+    for (const [side, labels, seed] of [
+      ["a", ["x", "y", "z"], 1],
+      ["b", ["p", "q", "r"], 2],
+    ] as const) {
+      const dir = join(tmp, "identity", side, "m");
+      await writeRandomCheckpoint(dir, { config: tiny, kind: "classification", labels: [...labels], seed });
+      // Same sizes and mtimes in both folders: only the real path and the content tell them apart.
+      for (const f of await readdir(dir)) await utimes(join(dir, f), at, at);
+    }
+    const input: Float32Tensor = { data: randomPixels(2 * 3 * 64, 3), dims: [1, 2, 3, 8, 8] };
+    const cwd = process.cwd();
+    const load = async (side: string) => {
+      process.chdir(join(tmp, "identity", side));
+      try {
+        const model = await VideoMAE.fromDirectory("m", { cacheDir });
+        return { model, hash: await model.contentHash(), logits: (await model.forward(input)).logits! };
+      } finally {
+        process.chdir(cwd);
+      }
+    };
+    const a = await load("a");
+    const b = await load("b");
+    assert.deepEqual(a.model.labels, ["x", "y", "z"]);
+    assert.deepEqual(b.model.labels, ["p", "q", "r"]);
+    assert.notDeepEqual(b.logits.data, a.logits.data);
+    assert.notEqual(b.hash, a.hash);
+    // The embedding space is keyed by that content hash; the typed name "m" is only its description.
+    const space = (weightsHash: string) =>
+      spaceKey(normalizeSpaceSpec({ ...SPACE, model: "m", weightsHash }));
+    assert.notEqual(space(b.hash), space(a.hash));
+    const graphs = (await readdir(join(cacheDir, "graphs"))).filter((f) => f.endsWith(".onnx"));
+    assert.equal(graphs.length, 2);
   });
 
   test("rejects inputs of the wrong shape with a clear message", async () => {
