@@ -15,7 +15,7 @@ import {
 import type { Embedder } from "../embed/embedder.js";
 import { spaceSpecFor } from "../embed/space.js";
 import type { EmbeddingSpace, EmbeddingStore, VideoRecord } from "../store/types.js";
-import { findVideoFiles } from "../video/files.js";
+import { listVideoInputs } from "../video/files.js";
 import { VERSION } from "../version.js";
 import { type EmbedJob, JOB_VERSION, type JobSettings, jobSettingsFor } from "./job.js";
 import { JOB_NAME, jobIdFor } from "./names.js";
@@ -158,14 +158,22 @@ export async function enqueueCollection(
     throw invalidParameterError("retryDelayMs", "non-negative integer", retryDelayMs);
   const emit = options.onEvent ?? (() => {});
   const urls = inputs.filter(isVideoUrl);
-  const files =
-    urls.length === inputs.length ? [] : await findVideoFiles(inputs.filter((i) => !isVideoUrl(i)));
+  // A missing or special input is reported with the rest of the failures; the other inputs are still queued.
+  const { files, refused } =
+    urls.length === inputs.length
+      ? { files: [], refused: [] }
+      : await listVideoInputs(inputs.filter((i) => !isVideoUrl(i)));
   const paths = [...files.map((f) => resolve(f)), ...urls];
 
   const space = await store.ensureSpace(await spaceSpecFor(embedder, options.modelName));
   const settings = jobSettingsFor(embedder, options.modelName);
-  const summary = emptySummary(paths.length);
+  const summary = emptySummary(paths.length + refused.length);
   const events: EmbedEvent[] = [];
+  for (const { path, error } of refused) {
+    summary.failed++;
+    summary.failures.push({ path, code: error.code, message: error.message });
+    events.push({ type: "failed", path, code: error.code, message: error.message });
+  }
   const todo: (RunJob & { data: EmbedJob })[] = [];
   const queued = new Set<number>();
   const userAgent = `vidmae/${VERSION} (coordinator)`;
@@ -217,7 +225,12 @@ export async function enqueueCollection(
       ? e
       : wrapError(e, "E_IO", `Cannot add jobs to the queue at ${queue.where}`);
   });
-  emit({ type: "start", total: paths.length, todo: todo.length, space: { id: space.id, key: space.key } });
+  emit({
+    type: "start",
+    total: paths.length + refused.length,
+    todo: todo.length,
+    space: { id: space.id, key: space.key },
+  });
   events.forEach(emit);
   const jobs = todo.map(({ data: _data, ...job }) => job);
   return { space, settings, jobs, added, alreadyQueued, attempts, retryDelayMs, summary, startedAt };

@@ -4,12 +4,13 @@
  * flight), and one bad video is recorded as failed without stopping the others.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { VidmaeError, wrapError } from "../errors.js";
+import { labelConflictMessage } from "../store/labels.js";
 import type { EmbeddingSpace, EmbeddingStore, VideoFile } from "../store/types.js";
-import { findVideoFiles } from "../video/files.js";
+import { listVideoInputs } from "../video/files.js";
+import { assertRegularFile, openRegularFile } from "../video/input.js";
 import type { Embedder, VideoEmbedding } from "./embedder.js";
 import { spaceSpecFor } from "./space.js";
 
@@ -50,6 +51,8 @@ export interface EmbedSummary {
   seconds: number;
   interrupted: boolean;
   failures: { path: string; code: string; message: string }[];
+  /** One line per label replaced by a copy of the same content at another path. */
+  warnings?: string[];
 }
 
 /**
@@ -73,14 +76,21 @@ export function emptySummary(total: number): EmbedSummary {
 }
 
 /**
- * sha256 of a file's bytes, as `sha256:<hex>`: the store's content hash.
+ * sha256 of a file's bytes, as `sha256:<hex>`: the store's content hash. Only a regular file is read: a FIFO
+ * would block and `/dev/zero` would never end.
  *
+ * @throws VidmaeError `E_VIDEO` when `path` is not a regular file, `E_IO` when it is missing
  * @example
  * await hashFile("a.mp4"); // "sha256:9f86d0…"
  */
 export async function hashFile(path: string): Promise<string> {
   const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  const file = await openRegularFile(path);
+  try {
+    for await (const chunk of file.createReadStream({ autoClose: false })) h.update(chunk as Buffer);
+  } finally {
+    await file.close();
+  }
   return `sha256:${h.digest("hex")}`;
 }
 
@@ -93,6 +103,7 @@ function labelFor(path: string, labels: LabelSource | undefined): string | undef
 /**
  * Identifies a file by content, re-hashing only when its size or mtime changed since the store last saw it.
  *
+ * @throws VidmaeError `E_VIDEO` when `path` is not a regular file; the stat's own error when it is missing
  * @example
  * const file = await describeFile(store, "a.mp4", { fromDirs: true }); // { path, sizeBytes, mtimeMs, contentHash, label }
  */
@@ -102,6 +113,7 @@ export async function describeFile(
   labels: LabelSource | undefined,
 ): Promise<VideoFile> {
   const s = await stat(path);
+  assertRegularFile(path, s);
   const known = await store.findVideoByPath(path);
   const unchanged = known && known.sizeBytes === s.size && known.mtimeMs === s.mtimeMs;
   const contentHash = unchanged ? known.contentHash : await hashFile(path);
@@ -142,9 +154,9 @@ export async function embedCollection(
 ): Promise<EmbedSummary> {
   const t0 = performance.now();
   const emit = options.onEvent ?? (() => {});
-  const paths = await findVideoFiles(inputs);
+  const { files: paths, refused } = await listVideoInputs(inputs);
   const space: EmbeddingSpace = await store.ensureSpace(await spaceSpecFor(embedder, options.modelName));
-  const summary = emptySummary(paths.length);
+  const summary = emptySummary(paths.length + refused.length);
   const fail = async (path: string, videoId: number | null, error: VidmaeError) => {
     summary.failed++;
     summary.failures.push({ path, code: error.code, message: error.message });
@@ -156,6 +168,8 @@ export async function embedCollection(
   const todo: string[] = [];
   const ids = new Map<string, number>();
   const skips: EmbedEvent[] = [];
+  // A missing or unreadable input is this run's failure, not the store's: the rest of the batch goes on.
+  for (const { path, error } of refused) await fail(path, null, error);
   for (const path of paths) {
     let file: VideoFile;
     try {
@@ -165,6 +179,9 @@ export async function embedCollection(
       continue;
     }
     const [video] = await store.upsertVideos([file]);
+    // One content, one label: say which label this path's copy replaced (see store/labels.ts).
+    if (video.replacedLabel)
+      (summary.warnings ??= []).push(labelConflictMessage(path, file.label ?? null, video.replacedLabel));
     ids.set(path, video.id);
     const status = await store.status(space.id, video.id);
     if (status?.status === "ok") {
@@ -175,7 +192,7 @@ export async function embedCollection(
       skips.push({ type: "skipped", path, reason: "failed-before" });
     } else todo.push(path);
   }
-  emit({ type: "start", total: paths.length, todo: todo.length, space: { id: space.id, key: space.key } });
+  emit({ type: "start", total: summary.total, todo: todo.length, space: { id: space.id, key: space.key } });
   skips.forEach(emit);
 
   for await (const outcome of embedder.embedVideos(todo, options.signal)) {

@@ -5,9 +5,10 @@
  */
 import { VidmaeError, invalidParameterError } from "../errors.js";
 import { planDecode, toRanges, type DecodeSegment, type PlanOptions } from "./decode-plan.js";
-import { ffmpegError, inputUrl } from "./ffmpeg-reason.js";
+import { ffmpegError } from "./ffmpeg-reason.js";
+import { runOnVideo } from "./input.js";
 import { DEFAULT_MAX_PIXELS, assertFrameSize, probeVideo, type VideoInfo } from "./probe.js";
-import { runTool } from "./run-tool.js";
+import type { RunToolOptions, ToolResult } from "./run-tool.js";
 
 /** Options of {@link decodeFrames} and {@link decodeAllFrames}. */
 export interface DecodeOptions extends PlanOptions {
@@ -65,13 +66,18 @@ function selectExpression(info: VideoInfo, segment: DecodeSegment): string {
 }
 
 /**
- * The ffmpeg command for a segment, or for every frame when there is none. `-copyts` keeps the stream's own
- * timestamps, which the `select` expression names.
+ * Runs ffmpeg on a segment, or on every frame when there is none. `-copyts` keeps the stream's own timestamps,
+ * which the `select` expression names.
  */
-function ffmpegArgs(info: VideoInfo, segment?: DecodeSegment): string[] {
-  const input = ["-nostdin", "-v", "error", "-i", inputUrl(info.path), "-map", `0:${info.streamIndex}`];
+function runFfmpeg(
+  info: VideoInfo,
+  segment: DecodeSegment | undefined,
+  options: RunToolOptions,
+): Promise<ToolResult> {
+  const input = ["-nostdin", "-v", "error"];
   const output = ["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"];
-  if (!segment) return [...input, ...output];
+  const map = ["-map", `0:${info.streamIndex}`];
+  if (!segment) return runOnVideo("ffmpeg", info.path, input, [...map, ...output], options);
   const seek =
     segment.seekPts === null
       ? []
@@ -79,7 +85,8 @@ function ffmpegArgs(info: VideoInfo, segment?: DecodeSegment): string[] {
   const select = `select='${selectExpression(info, segment)}'`;
   const frames = String(segment.emitted.length);
   // Input options go before "-i".
-  return [...seek, ...input, "-copyts", "-vf", select, "-frames:v", frames, ...output];
+  const after = [...map, "-copyts", "-vf", select, "-frames:v", frames, ...output];
+  return runOnVideo("ffmpeg", info.path, [...seek, ...input], after, options);
 }
 
 /**
@@ -115,7 +122,7 @@ async function runSegment(
       pos += n;
     }
   };
-  const run = await runTool("ffmpeg", ffmpegArgs(info, segment), { signal, onStdout });
+  const run = await runFfmpeg(info, segment, { signal, onStdout });
   if (run.exitCode === 0 && pos % frameBytes !== 0) throw frameSizeError(info);
   return { received: Math.floor(pos / frameBytes), stderr: run.stderr, exitCode: run.exitCode };
 }
@@ -210,7 +217,7 @@ export async function decodeAllFrames(
   const { signal, maxPixels = DEFAULT_MAX_PIXELS } = options;
   const info = typeof video === "string" ? await probeVideo(video, { signal, maxPixels }) : video;
   assertFrameSize(info.path, info.width, info.height, maxPixels);
-  const run = await runTool("ffmpeg", ffmpegArgs(info), { signal });
+  const run = await runFfmpeg(info, undefined, { signal });
   if (run.exitCode !== 0) throw ffmpegError(info.path, run.stderr);
   const frameBytes = info.width * info.height * 3;
   if (run.stdout.length % frameBytes !== 0) throw frameSizeError(info);

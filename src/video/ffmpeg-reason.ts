@@ -24,6 +24,11 @@ const KNOWN_FAILURES: ReadonlyArray<[RegExp, string]> = [
   [/Invalid data found when processing input/i, "not a readable media file"],
 ];
 
+/**
+ * How FFmpeg refuses a demuxer outside `-format_whitelist`; the line's prefix names the demuxer it detected.
+ */
+const FORMAT_REFUSED = /\[([^\s\]@]+) @ 0x[0-9a-f]+\]\s*Format not on whitelist/i;
+
 /** FFmpeg prefixes lines with the component (`[mov,mp4 @ 0x55…] `) and errors about the input with its name. */
 function cleanLine(line: string, url: string): string {
   let s = line.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, "").trim();
@@ -38,8 +43,13 @@ function cleanLine(line: string, url: string): string {
  * @example
  * ffmpegReason("file:x.txt: Invalid data found when processing input\n", "file:x.txt");
  * // "not a readable media file (FFmpeg: Invalid data found when processing input)"
+ * ffmpegReason("[hls @ 0x5581] Format not on whitelist 'mov,…'\n", "file:a.m3u8");
+ * // "container format hls is not allowed (only self-contained video files are read)"
  */
 export function ffmpegReason(stderr: string, url: string): string {
+  const refused = FORMAT_REFUSED.exec(stderr);
+  if (refused)
+    return `container format ${refused[1]} is not allowed (only self-contained video files are read)`;
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => cleanLine(l, url))

@@ -3,12 +3,12 @@
  */
 import type { z } from "zod";
 import { VidmaeError } from "../errors.js";
-import { ffmpegError, inputUrl } from "./ffmpeg-reason.js";
-import { runTool } from "./run-tool.js";
+import { ffmpegError } from "./ffmpeg-reason.js";
+import { runOnVideo } from "./input.js";
 
 /**
- * Runs `ffprobe -v error <args> -print_format json file:<path>` and parses its output with `schema`. Returns the
- * stderr too: ffprobe reports some damage (a cut file) only there, with exit code 0.
+ * Runs `ffprobe -v error <args> -print_format json` on `path` (through {@link runOnVideo}) and parses its
+ * output with `schema`. Returns the stderr too: ffprobe reports some damage (a cut file) only there, with exit code 0.
  *
  * @throws VidmaeError `E_VIDEO` naming the file and ffprobe's reason, or its unexpected output
  * @example
@@ -20,7 +20,7 @@ export async function ffprobeJson<S extends z.ZodType>(
   schema: S,
   signal?: AbortSignal,
 ): Promise<{ data: z.infer<S>; stderr: string }> {
-  const run = await runTool("ffprobe", ["-v", "error", ...args, "-print_format", "json", inputUrl(path)], {
+  const run = await runOnVideo("ffprobe", path, ["-v", "error", ...args, "-print_format", "json"], [], {
     signal,
   });
   if (run.exitCode !== 0) throw ffmpegError(path, run.stderr);

@@ -1,12 +1,13 @@
 /**
- * Reads a video's metadata with ffprobe, and refuses what cannot be decoded (no file, empty file, no video
- * stream, unknown codec, absurd frame size) with an error that names the file and the reason.
+ * Reads a video's metadata with ffprobe, and refuses what cannot be decoded (no file, not a regular file, empty
+ * file, a container that refers to other files, no video stream, unknown codec, absurd frame size) with an
+ * error that names the file and the reason.
  */
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { VidmaeError } from "../errors.js";
 import { ffprobeJson } from "./ffprobe.js";
 import { scanPackets, type FrameIndex } from "./frame-index.js";
+import { statRegularFile } from "./input.js";
 
 /**
  * What {@link probeVideo} knows about a video's first video stream.
@@ -112,18 +113,9 @@ export function assertFrameSize(path: string, width: number, height: number, max
 
 /** Stat the file first: FFmpeg's "No such file" would be a worse message, and an empty file is not worth a spawn. */
 async function fileSize(path: string): Promise<number> {
-  let stats;
-  try {
-    stats = await stat(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    throw new VidmaeError("E_IO", `${path}: cannot read file (${reason})`, { cause: e });
-  }
-  if (!stats.isFile()) throw new VidmaeError("E_IO", `${path}: cannot read file (not a regular file)`);
-  if (stats.size === 0) throw new VidmaeError("E_VIDEO", `${path}: empty file (0 bytes)`);
-  return stats.size;
+  const { size } = await statRegularFile(path);
+  if (size === 0) throw new VidmaeError("E_VIDEO", `${path}: empty file (0 bytes)`);
+  return size;
 }
 
 /** The decodable video stream: cover art (`attached_pic`) in audio files is a still image, not a video. */
@@ -140,7 +132,9 @@ function videoStream(path: string, streams: Stream[]): Stream {
  * Probes `path` with ffprobe: stream metadata, then a packet scan (demux only, no decoding) for the exact frame
  * count and per-frame timestamps.
  *
- * @throws VidmaeError `E_IO` when the file cannot be read, `E_VIDEO` when it is not a decodable video
+ * @throws VidmaeError `E_IO` when the file is missing or unreadable; `E_VIDEO` when it is not a regular file, is
+ *   in a container format that may refer to other files (see `SELF_CONTAINED_FORMATS`), or is not a
+ *   decodable video
  * @example
  * const info = await probeVideo("clip.mp4");
  * info.frameCount; // 300

@@ -3,13 +3,14 @@ import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type EmbedEvent, embedCollection } from "../../src/embed/collection.js";
+import { type EmbedEvent, embedCollection, hashFile } from "../../src/embed/collection.js";
 import { Embedder } from "../../src/embed/embedder.js";
 import { readLabelsCsv } from "../../src/embed/labels.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
 import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
+import { fifoHasReader, makeSpecialFiles } from "../video/special-files.js";
 
 let tmp: string;
 let model: VideoMAE;
@@ -107,6 +108,53 @@ describe("embedCollection", () => {
     const clips3 = await store.loadVectors(spaces[1].id, { level: "clip" });
     assert.equal(clips3.rows.length, 6); // 2 videos x 1 clip x 3 crops
     await store.close();
+  });
+
+  test("a missing, dangling or special input is a failure of its own; the rest of the batch is embedded", async () => {
+    const hostile = join(tmp, "hostile");
+    await mkdir(hostile);
+    const special = await makeSpecialFiles(hostile);
+    const store = await SqliteStore.open(join(tmp, "c.db"));
+    try {
+      const embedder = await Embedder.create(model);
+      const d2 = join(videos, "dogs", "d2.webm");
+      const c1 = join(videos, "cats", "c1.mp4");
+      const missing = join(tmp, "missing.mp4");
+      const inputs = [d2, missing, special.fifo, special.fifoLink, special.dangling, "/dev/zero", c1];
+      const t0 = performance.now();
+      const summary = await embedCollection(store, embedder, inputs, { modelName: "tiny" });
+      assert.ok(performance.now() - t0 < 30_000);
+      assert.deepEqual([summary.total, summary.done, summary.failed], [7, 2, 5]);
+      assert.deepEqual(
+        summary.failures.map((f) => [f.code, f.message]),
+        [
+          ["E_VIDEO", "/dev/zero: not a regular file (character device)"],
+          ["E_IO", `${special.dangling}: cannot read file (dangling symlink)`],
+          ["E_VIDEO", `${special.fifoLink}: not a regular file (FIFO)`],
+          ["E_VIDEO", `${special.fifo}: not a regular file (FIFO)`],
+          ["E_IO", `${missing}: cannot read file (no such file)`],
+        ],
+      );
+      // Nothing of the refused inputs reaches the store.
+      const [space] = await store.listSpaces();
+      assert.deepEqual(
+        (await store.loadVectors(space.id, { level: "video" })).rows.map((r) => r.path).sort(),
+        [c1, d2],
+      );
+      assert.equal(await fifoHasReader(special.fifo), false);
+    } finally {
+      await store.close();
+      await special.close();
+    }
+  });
+
+  test("hashFile reads only regular files", async () => {
+    const t0 = performance.now();
+    await assert.rejects(hashFile("/dev/zero"), {
+      code: "E_VIDEO",
+      message: "/dev/zero: not a regular file (character device)",
+    });
+    assert.ok(performance.now() - t0 < 1000);
   });
 
   test("labels from a CSV file", async () => {

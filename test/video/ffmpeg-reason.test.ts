@@ -13,6 +13,15 @@ describe("ffmpegReason", () => {
     );
   });
 
+  it("names the demuxer FFmpeg refused by its format whitelist", () => {
+    const stderr =
+      "[hls @ 0x557ea50c69c0] Format not on whitelist 'mov,matroska'\n" + "file:p.m3u8: Invalid argument\n";
+    assert.equal(
+      ffmpegReason(stderr, "file:p.m3u8"),
+      "container format hls is not allowed (only self-contained video files are read)",
+    );
+  });
+
   it("drops FFmpeg's echo of the input name", () => {
     const stderr = "file:x.avi: Invalid data found when processing input\n";
     assert.equal(

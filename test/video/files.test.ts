@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { VidmaeError } from "../../src/errors.js";
-import { findVideoFiles, isVideoFile } from "../../src/video/files.js";
+import { findVideoFiles, isVideoFile, listVideoInputs } from "../../src/video/files.js";
+import { type SpecialFiles, fifoHasReader, makeSpecialFiles } from "./special-files.js";
 
 let root: string;
+let special: SpecialFiles;
 const p = (rel: string): string => join(root, rel);
 
 before(async () => {
@@ -30,8 +32,14 @@ before(async () => {
   }
   await symlink(p("other/x.avi"), p("data/link.avi"));
   await symlink(p("other"), p("data/linked-dir"));
+  await mkdir(p("hostile"));
+  await writeFile(p("hostile/ok.mp4"), "");
+  special = await makeSpecialFiles(p("hostile"));
 });
-after(() => rm(root, { recursive: true, force: true }));
+after(async () => {
+  await special.close();
+  await rm(root, { recursive: true, force: true });
+});
 
 describe("isVideoFile", () => {
   it("matches the video extensions in any case", () => {
@@ -98,12 +106,70 @@ describe("findVideoFiles", () => {
     await assert.rejects(findVideoFiles([p("data"), missing]), (e: unknown) => {
       assert.ok(e instanceof VidmaeError);
       assert.equal(e.code, "E_IO");
-      assert.equal(e.message, `${missing}: no such file or directory`);
+      assert.equal(e.message, `${missing}: cannot read file (no such file)`);
       return true;
     });
     await assert.rejects(findVideoFiles([p("data/*.txt")]), {
       code: "E_IO",
       message: `${p("data/*.txt")}: no video file matches this pattern`,
+    });
+  });
+});
+
+describe("listVideoInputs", () => {
+  /** The refusals as [path, code, message]. */
+  const refusals = (list: Awaited<ReturnType<typeof listVideoInputs>>) =>
+    list.refused.map((r) => [r.path, r.error.code, r.error.message]);
+
+  it("refuses a missing input and keeps the rest of the batch", async () => {
+    const list = await listVideoInputs([p("data/b.mp4"), p("missing.mp4"), p("other/x.avi")]);
+    assert.deepEqual(list.files, [p("data/b.mp4"), p("other/x.avi")]);
+    assert.deepEqual(refusals(list), [
+      [p("missing.mp4"), "E_IO", `${p("missing.mp4")}: cannot read file (no such file)`],
+    ]);
+  });
+
+  it("refuses FIFOs, devices, sockets and dangling symlinks within a second, without opening them", async () => {
+    const t0 = performance.now();
+    const { fifo, socket, fifoLink, dangling } = special;
+    const list = await listVideoInputs([fifo, socket, fifoLink, dangling, "/dev/zero", p("hostile/ok.mp4")]);
+    assert.ok(performance.now() - t0 < 1000);
+    assert.equal(await fifoHasReader(fifo), false);
+    assert.deepEqual(list.files, [p("hostile/ok.mp4")]);
+    assert.deepEqual(refusals(list), [
+      ["/dev/zero", "E_VIDEO", "/dev/zero: not a regular file (character device)"],
+      [dangling, "E_IO", `${dangling}: cannot read file (dangling symlink)`],
+      [fifoLink, "E_VIDEO", `${fifoLink}: not a regular file (FIFO)`],
+      [fifo, "E_VIDEO", `${fifo}: not a regular file (FIFO)`],
+      [socket, "E_VIDEO", `${socket}: not a regular file (socket)`],
+    ]);
+  });
+
+  it("reports the special files a directory walk or a pattern meets", async () => {
+    const expected = [
+      [special.dangling, "E_IO", `${special.dangling}: cannot read file (dangling symlink)`],
+      [special.fifoLink, "E_VIDEO", `${special.fifoLink}: not a regular file (FIFO)`],
+      [special.fifo, "E_VIDEO", `${special.fifo}: not a regular file (FIFO)`],
+      [special.socket, "E_VIDEO", `${special.socket}: not a regular file (socket)`],
+    ];
+    const walked = await listVideoInputs([p("hostile")]);
+    assert.deepEqual(walked.files, [p("hostile/ok.mp4")]);
+    assert.deepEqual(refusals(walked), expected);
+    // A pattern does not list a FIFO, a socket or a dangling link, but follows a symlink to a FIFO.
+    const globbed = await listVideoInputs([p("hostile/*.mp4")]);
+    assert.deepEqual(globbed.files, [p("hostile/ok.mp4")]);
+    assert.deepEqual(refusals(globbed), [expected[1]]);
+    assert.equal(await fifoHasReader(special.fifo), false);
+  });
+
+  it("still fails at once for a pattern that matches nothing, and findVideoFiles for any refusal", async () => {
+    await assert.rejects(listVideoInputs([p("nothing/*.mp4")]), {
+      code: "E_IO",
+      message: `${p("nothing/*.mp4")}: no video file matches this pattern`,
+    });
+    await assert.rejects(findVideoFiles([special.fifo]), {
+      code: "E_VIDEO",
+      message: `${special.fifo}: not a regular file (FIFO)`,
     });
   });
 });

@@ -149,10 +149,10 @@ describe("probeVideo", () => {
     );
   });
 
-  it("raises E_IO for a file that is missing or not a file", async () => {
+  it("raises E_IO for a missing file, E_VIDEO for a directory", async () => {
     const missing = `${set.dir}/nope.mp4`;
     await assertProbeFails(missing, "E_IO", `${missing}: cannot read file (no such file)`);
-    await assertProbeFails(set.dir, "E_IO", `${set.dir}: cannot read file (not a regular file)`);
+    await assertProbeFails(set.dir, "E_VIDEO", `${set.dir}: not a regular file (directory)`);
   });
 
   it("reads relative names FFmpeg would take for an option or a protocol", async () => {
