@@ -11,9 +11,14 @@ import { spaceSpecFor } from "../embed/space.js";
 import type { EmbeddingStore } from "../store/types.js";
 import { bearerAuth } from "./auth.js";
 import { Collection } from "./collection.js";
-import { DEFAULT_SERVER_OPTIONS, type ServerContext, type ServerOptions } from "./context.js";
+import {
+  DEFAULT_SERVER_OPTIONS,
+  checkConnectionLimits,
+  type ServerContext,
+  type ServerOptions,
+} from "./context.js";
 import { EmbeddingService } from "./embedding.js";
-import { HttpError, errorHandler } from "./http-errors.js";
+import { HttpError, connectionErrorHandler, errorHandler } from "./http-errors.js";
 import { ServerMetrics } from "./metrics.js";
 import { allowedRoots } from "./paths.js";
 import { InferenceQueue } from "./queue.js";
@@ -27,6 +32,14 @@ import { registerMetrics } from "./routes/metrics.js";
 import { registerPage } from "./routes/page.js";
 import { registerSimilar } from "./routes/similar.js";
 import { registerVideos } from "./routes/videos.js";
+
+/**
+ * Largest JSON body, in bytes: a path and two flags need far less; a larger one is 413 `E_UPLOAD_TOO_LARGE`.
+ *
+ * @example
+ * JSON_BODY_LIMIT; // 65536
+ */
+export const JSON_BODY_LIMIT = 64 * 1024;
 
 /**
  * What {@link buildApp} needs. The caller owns the store and the model: it closes them after the app.
@@ -55,13 +68,15 @@ export interface AppDeps {
  * Builds the app: resolves the allowed roots, creates the temp dir, ensures the model's embedding space in the
  * store, checks the classifier against it, and registers every route.
  *
- * @throws VidmaeError `E_INVALID_ARGUMENT` for a bad root, `E_DATA` for a classifier of another space
+ * @throws VidmaeError `E_INVALID_ARGUMENT` for a bad root or connection limit, `E_DATA` for a classifier of
+ *   another space
  * @example
  * const app = await buildApp({ store, embedder, modelName: "videomae-base" });
  * const res = await app.inject({ method: "GET", url: "/healthz" });
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...deps.options };
+  checkConnectionLimits(options);
   const roots = await allowedRoots(options.allowedRoots);
   await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
   const space = await deps.store.ensureSpace(await spaceSpecFor(deps.embedder, deps.modelName));
@@ -97,15 +112,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     logger: deps.logger ?? false,
-    // JSON bodies are a path and two flags; uploads are multipart, limited separately.
-    bodyLimit: 64 * 1024,
-    // A client gets 5 minutes to send its request (upload included): slow senders cannot hold sockets forever.
-    requestTimeout: 300_000,
+    // JSON bodies are a path and two flags; uploads are multipart, limited separately (uploads.ts).
+    bodyLimit: JSON_BODY_LIMIT,
+    // Slow senders cannot hold sockets: headers must arrive within headersTimeoutMs, the whole request (upload
+    // included, processing not) within requestTimeoutMs, and an idle keep-alive connection lasts
+    // keepAliveTimeoutMs. No socket inactivity timeout: it would also cut requests waiting for inference.
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node checks both timeouts only this often (30 s by default): often enough that a limit is kept.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, options.headersTimeoutMs / 4)),
+    },
+    clientErrorHandler: connectionErrorHandler,
     // Keep-alive connections with no request in flight are closed at shutdown; busy ones finish.
     forceCloseConnections: "idle",
     // Our own hook answers 503 during shutdown, in the service's JSON error shape.
     return503OnClosing: false,
   });
+  // Sockets over the cap are closed as they are accepted, before any of their bytes is read.
+  app.server.maxConnections = options.maxConnections;
   await app.register(multipart);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {

@@ -1,7 +1,7 @@
 /**
  * The optional API key: with one configured, every route not declared `open` (all but the page and `/healthz`)
- * needs `Authorization: Bearer KEY`. Keys are compared as SHA-256 digests with `timingSafeEqual`, so neither the
- * key's content nor its length leaks through timing.
+ * needs `Authorization: Bearer KEY` (`Bearer` in any case, spaces around the key ignored). Keys are compared as
+ * SHA-256 digests with `timingSafeEqual`, so neither the key's content nor its length leaks through timing.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
@@ -27,12 +27,13 @@ export function bearerAuth(apiKey: string | null): (request: FastifyRequest) => 
   const expected = apiKey === null ? null : digest(apiKey);
   return async (request) => {
     if (expected === null || request.routeOptions.config?.open) return;
-    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? "");
-    if (match && timingSafeEqual(digest(match[1]), expected)) return;
+    // RFC 7235: the scheme is case-insensitive and is followed by one or more spaces.
+    const match = /^[ \t]*bearer[ \t]+(.*?)[ \t]*$/i.exec(request.headers.authorization ?? "");
+    if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) return;
     throw new HttpError(
       401,
       "E_UNAUTHORIZED",
-      match ? "Wrong API key" : "This server needs an API key: send Authorization: Bearer KEY",
+      match?.[1] ? "Wrong API key" : "This server needs an API key: send Authorization: Bearer KEY",
       { "www-authenticate": 'Bearer realm="vidmae"' },
     );
   };

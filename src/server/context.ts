@@ -2,6 +2,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SavedModel } from "../classify/model-file.js";
+import { invalidParameterError } from "../errors.js";
 import type { VideoMAE } from "../model/videomae/model.js";
 import type { EmbeddingSpace, EmbeddingStore } from "../store/types.js";
 import type { Collection } from "./collection.js";
@@ -41,6 +42,14 @@ export interface ServerOptions {
   uploadsDir: string | null;
   /** Embeddings remembered by content hash. */
   cacheEntries: number;
+  /** Time a client has to send its request headers, in milliseconds: slow-loris senders are cut off. */
+  headersTimeoutMs: number;
+  /** Time a client has to send its whole request, upload included, in milliseconds (processing not counted). */
+  requestTimeoutMs: number;
+  /** How long a keep-alive connection with no request stays open, in milliseconds. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; more are closed as they arrive. */
+  maxConnections: number;
 }
 
 /** The defaults of {@link ServerOptions}. */
@@ -56,7 +65,33 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   tmpDir: join(tmpdir(), "vidmae-server"),
   uploadsDir: null,
   cacheEntries: 16,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
 };
+
+/**
+ * Checks the connection limits, so a bad value is one line naming the option instead of Node refusing to create
+ * the server (or, for a zero, a limit silently switched off).
+ *
+ * @throws VidmaeError `E_INVALID_ARGUMENT` naming the option
+ * @example
+ * checkConnectionLimits({ ...DEFAULT_SERVER_OPTIONS, maxConnections: 0 });
+ * // throws: Expected positive integer for maxConnections but received 0 of type number
+ */
+export function checkConnectionLimits(options: ServerOptions): void {
+  const names = ["headersTimeoutMs", "requestTimeoutMs", "keepAliveTimeoutMs", "maxConnections"] as const;
+  for (const name of names)
+    if (!Number.isSafeInteger(options[name]) || options[name] <= 0)
+      throw invalidParameterError(name, "positive integer", options[name]);
+  if (options.headersTimeoutMs > options.requestTimeoutMs)
+    throw invalidParameterError(
+      "headersTimeoutMs",
+      `integer at most requestTimeoutMs (${options.requestTimeoutMs})`,
+      options.headersTimeoutMs,
+    );
+}
 
 /**
  * Everything a route handler may use.

@@ -8,12 +8,13 @@ import { z } from "zod";
 import { invalidParameterError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { HttpError } from "./http-errors.js";
-import { errorSchema, pathBodySchema } from "./schemas.js";
+import { errorSchema, pathBodySchema, uploadFieldsSchema } from "./schemas.js";
 import { UPLOAD_FIELD } from "./uploads.js";
 
 /**
  * A route: what it accepts, what it answers, and its handler, which gets the parsed query and path parameters.
- * `videoBody` routes take a multipart upload or a JSON `{"path"}` body (read by the handler, see video-request.ts).
+ * `videoBody` routes take a multipart upload (`file`, `store`, `label`) or a JSON `{"path"}` body (read by the
+ * handler, see video-request.ts).
  *
  * @example
  * routes.add(app, { method: "GET", url: "/v1/videos/:id", summary: "One video", params: videoIdParamsSchema,
@@ -166,7 +167,10 @@ export class RouteTable {
                   "multipart/form-data": {
                     schema: {
                       type: "object",
-                      properties: { [UPLOAD_FIELD]: { type: "string", format: "binary" } },
+                      properties: {
+                        [UPLOAD_FIELD]: { type: "string", format: "binary" },
+                        ...(jsonSchema(uploadFieldsSchema, "input").properties as object),
+                      },
                       required: [UPLOAD_FIELD],
                     },
                   },

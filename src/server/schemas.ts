@@ -30,6 +30,14 @@ const label = z
 /** Query of `POST /v1/embed`: store the video (with a label) or not. */
 export const embedQuerySchema = z.strictObject({ store: flag.optional(), label: label.optional() });
 
+/**
+ * Text fields an upload form may carry besides `file`: those of the `POST /v1/embed` query.
+ *
+ * @example
+ * uploadFieldsSchema.parse({ store: "1", label: "cat" }); // { store: true, label: "cat" }
+ */
+export const uploadFieldsSchema = embedQuerySchema;
+
 /** JSON body of the video routes: a file under an allowed root (`store`/`label` for `/v1/embed`). */
 export const pathBodySchema = z.strictObject(
   {

@@ -1,7 +1,7 @@
 /**
- * The body of the video routes: a multipart upload (field `file`) or JSON `{"path": …}` naming a file under an
- * allowed root. Either way the handler gets one {@link VideoInput}, and an upload's temporary file is removed when
- * the handler is done, whatever happened.
+ * The body of the video routes: a multipart upload (field `file`, with text fields `store` and `label`) or JSON
+ * `{"path": …}` naming a file under an allowed root. Either way the handler gets one {@link VideoInput}, and an
+ * upload's temporary file is removed when the handler is done, whatever happened.
  */
 import { hashFile } from "../embed/collection.js";
 import { stat } from "node:fs/promises";
@@ -10,8 +10,8 @@ import type { VideoInput } from "./embedding.js";
 import { HttpError } from "./http-errors.js";
 import { resolveAllowedPath, type AllowedRoot } from "./paths.js";
 import { parseRequestPart } from "./route.js";
-import { pathBodySchema } from "./schemas.js";
-import { saveUpload, UPLOAD_FIELD } from "./uploads.js";
+import { pathBodySchema, uploadFieldsSchema } from "./schemas.js";
+import { readUploadForm, UPLOAD_FIELD } from "./uploads.js";
 
 /** Where uploads go and which paths are allowed. */
 export interface VideoRequestOptions {
@@ -20,7 +20,7 @@ export interface VideoRequestOptions {
   roots: readonly AllowedRoot[];
 }
 
-/** What a JSON body may add to the video: whether to store it, and its label (`/v1/embed` only). */
+/** What a JSON body or a form may add to the video: whether to store it, and its label (`/v1/embed` only). */
 export interface StoreRequest {
   store?: boolean;
   label?: string;
@@ -44,8 +44,8 @@ export function clientGone(reply: FastifyReply): AbortSignal {
 /**
  * Reads the request's video and runs `use` with it; an upload's temporary file is removed afterwards.
  *
- * @param allowStore - whether the JSON body may carry `store` and `label`
- * @throws HttpError 415 for another body type, and as {@link saveUpload} and {@link resolveAllowedPath}
+ * @param allowStore - whether the JSON body or the form may carry `store` and `label`
+ * @throws HttpError 415 for another body type, and as {@link readUploadForm} and {@link resolveAllowedPath}
  * @example
  * return withVideo(request, options, false, async (input) => embeddings.embed(input));
  */
@@ -55,10 +55,20 @@ export async function withVideo<T>(
   allowStore: boolean,
   use: (input: VideoInput, body: StoreRequest) => Promise<T>,
 ): Promise<T> {
+  const storeOnlyHere = (body: StoreRequest) => {
+    if (!allowStore && (body.store !== undefined || body.label !== undefined))
+      throw new HttpError(400, "E_INVALID_ARGUMENT", '"store" and "label" apply to POST /v1/embed only');
+    return body;
+  };
   if (request.isMultipart()) {
-    const upload = await saveUpload(request, { tmpDir: options.tmpDir, maxBytes: options.maxUploadBytes });
+    const { upload, fields } = await readUploadForm(request, {
+      tmpDir: options.tmpDir,
+      maxBytes: options.maxUploadBytes,
+      fields: Object.keys(uploadFieldsSchema.shape),
+    });
     try {
-      return await use({ ...upload, upload: true }, {});
+      const body = storeOnlyHere(parseRequestPart(uploadFieldsSchema, fields, "form"));
+      return await use({ ...upload, upload: true }, body);
     } finally {
       await upload.remove();
     }
@@ -70,8 +80,8 @@ export async function withVideo<T>(
       `Send the video as multipart/form-data (field "${UPLOAD_FIELD}") or as JSON {"path": …}`,
     );
   const { path: given, ...body } = parseRequestPart(pathBodySchema, request.body, "body");
-  if (!allowStore && (body.store !== undefined || body.label !== undefined))
-    throw new HttpError(400, "E_INVALID_ARGUMENT", '"store" and "label" apply to POST /v1/embed only');
+  storeOnlyHere(body);
+  // Only the resolved real path goes on: what is hashed and decoded is the file that was checked.
   const path = await resolveAllowedPath(given, options.roots);
   const { size } = await stat(path);
   return use({ path, name: given, sizeBytes: size, contentHash: await hashFile(path), upload: false }, body);

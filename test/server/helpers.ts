@@ -31,6 +31,58 @@ const SOURCES: Record<string, string> = {
   noise: "cellauto",
 };
 
+/** The tiny random-weight classification model of the fixtures, written to `dir`, and its embedder. */
+async function tinyModel(dir: string): Promise<{ model: VideoMAE; embedder: Embedder }> {
+  await writeRandomCheckpoint(dir, {
+    kind: "classification",
+    config: {
+      hidden_size: 16,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      num_hidden_layers: 1,
+      image_size: 32,
+      patch_size: 8,
+      num_frames: 4,
+    },
+    labels: HEAD_LABELS,
+  });
+  const model = await VideoMAE.fromDirectory(dir, { cache: false });
+  return { model, embedder: await Embedder.create(model) };
+}
+
+/**
+ * An app over the tiny model and an empty store, with no videos made (well under a second): for tests of the
+ * request handling that never get as far as a stored collection.
+ *
+ * @example
+ * const bare = await bareApp({ maxUploadBytes: 4096 });
+ * try { await bare.app.inject({ method: "POST", url: "/v1/embed", payload: form }); } finally { await bare.close(); }
+ */
+export async function bareApp(
+  options: Partial<ServerOptions> = {},
+): Promise<{ app: FastifyInstance; tmpDir: string; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "vidmae-bare-app-"));
+  const { model, embedder } = await tinyModel(join(dir, "model"));
+  const store = await SqliteStore.open(join(dir, "vidmae.db"));
+  const tmpDir = join(dir, "tmp");
+  const app = await buildApp({
+    store,
+    embedder,
+    modelName: "tiny",
+    options: { tmpDir, uploadsDir: join(dir, "uploads"), allowedRoots: [dir], ...options },
+  });
+  return {
+    app,
+    tmpDir,
+    close: async () => {
+      await app.close();
+      await model.release();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Everything a server test needs. */
 export interface ServerFixture {
   dir: string;
@@ -76,21 +128,7 @@ export async function serverFixture(): Promise<ServerFixture> {
   const uploadsDir = join(dir, "uploads");
   const badDir = join(root, "bad");
   await mkdir(badDir, { recursive: true });
-  await writeRandomCheckpoint(join(dir, "model"), {
-    kind: "classification",
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
-    labels: HEAD_LABELS,
-  });
-  const model = await VideoMAE.fromDirectory(join(dir, "model"), { cache: false });
-  const embedder = await Embedder.create(model);
+  const { model, embedder } = await tinyModel(join(dir, "model"));
   const bad = {} as Record<BadInputKind, string>;
   const [collection, query, outside] = await Promise.all([
     Promise.all(

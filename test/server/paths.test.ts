@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,12 @@ before(async () => {
   await symlink(join(dir, "secret", "b.mp4"), join(dir, "root", "escape.mp4"));
   await symlink(join(dir, "secret"), join(dir, "root", "escape-dir"));
   await symlink(join(dir, "root", "sub", "a.mp4"), join(dir, "root", "inside.mp4"));
+  // Not regular files, inside the root: a FIFO (opening it for reading would block) and links to it and to a device.
+  execFileSync("mkfifo", [join(dir, "root", "pipe.mp4")]);
+  await symlink(join(dir, "root", "pipe.mp4"), join(dir, "root", "pipe-link.mp4"));
+  await symlink("/dev/zero", join(dir, "root", "zero.mp4"));
+  // A chain of links that leaves the root only at its last step.
+  await symlink(join(dir, "root", "escape-dir"), join(dir, "root", "sub", "hop"));
   // A root reached through a symlink: paths given through the link are inside it.
   await symlink(join(dir, "root"), join(dir, "root-link"));
   roots = await allowedRoots([join(dir, "root-link")]);
@@ -58,6 +65,36 @@ describe("resolveAllowedPath", () => {
     await refused("escape.mp4", 403, "E_PATH_FORBIDDEN");
     await refused("escape-dir/b.mp4", 403, "E_PATH_FORBIDDEN");
     await assert.rejects(resolveAllowedPath("escape.mp4", roots), /resolves outside the allowed roots/);
+  });
+
+  test("the messages name the path and say why", async () => {
+    const messages: [string, string][] = [
+      ["escape.mp4", 'Path "escape.mp4" resolves outside the allowed roots'],
+      ["sub/hop/b.mp4", 'Path "sub/hop/b.mp4" resolves outside the allowed roots'],
+      ["../secret/b.mp4", `Path "../secret/b.mp4" must not contain '..' segments`],
+      ["/etc/passwd", 'Path "/etc/passwd" is outside the allowed roots'],
+      ["sub", 'Path "sub" is not a regular file'],
+      ["nope.mp4", 'No such file: "nope.mp4"'],
+    ];
+    for (const [given, message] of messages)
+      await assert.rejects(resolveAllowedPath(given, roots), { message }, given);
+  });
+
+  test("a symlinked parent directory that leaves the root is refused, at any depth", async () => {
+    await refused("sub/hop/b.mp4", 403, "E_PATH_FORBIDDEN");
+    await refused(join(dir, "root-link", "sub", "hop", "b.mp4"), 403, "E_PATH_FORBIDDEN");
+  });
+
+  test("a FIFO, a link to it and a link to /dev/zero are refused at once, without opening them", async () => {
+    const t0 = performance.now();
+    await refused("pipe.mp4", 400, "E_INVALID_ARGUMENT");
+    await refused("pipe-link.mp4", 400, "E_INVALID_ARGUMENT");
+    await assert.rejects(resolveAllowedPath("pipe-link.mp4", roots), {
+      message: 'Path "pipe-link.mp4" is not a regular file',
+    });
+    // /dev/zero is outside the root: refused before its type matters.
+    await refused("zero.mp4", 403, "E_PATH_FORBIDDEN");
+    assert.ok(performance.now() - t0 < 1000, "no read was attempted (a FIFO read would block)");
   });
 
   test("missing files are 404, directories and NUL bytes 400, and no roots refuses every path", async () => {

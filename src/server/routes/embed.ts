@@ -13,6 +13,7 @@ import { clientGone, withVideo } from "../video-request.js";
  *
  * @example
  * // curl -F file=@cat.mp4 'http://127.0.0.1:8080/v1/embed?store=1&label=cat'
+ * // curl -F file=@cat.mp4 -F store=1 -F label=cat http://127.0.0.1:8080/v1/embed
  * registerEmbed(app, ctx);
  */
 export function registerEmbed(app: FastifyInstance, ctx: ServerContext): void {
@@ -22,8 +23,8 @@ export function registerEmbed(app: FastifyInstance, ctx: ServerContext): void {
     summary: "Embed a video",
     description:
       "Video and clip vectors of an uploaded video (multipart field `file`) or of a file under an allowed root " +
-      '(JSON `{"path"}`). With `store=1` (or `"store": true`) the video is stored in the collection, with an ' +
-      "optional `label`; otherwise nothing is stored.",
+      '(JSON `{"path"}`). With `store=1` (in the query, as a form field, or `"store": true`) the video is stored ' +
+      "in the collection, with an optional `label` (likewise); otherwise nothing is stored.",
     query: embedQuerySchema,
     videoBody: true,
     response: embedResponseSchema,
