@@ -5,6 +5,7 @@ import { VideoMAE } from "../model/videomae/model.js";
 import type { EmbeddingSpaceSpec } from "../store/types.js";
 import type { ModelCliOptions } from "./options.js";
 import { downloadBar } from "./progress.js";
+import { say } from "./run.js";
 
 /**
  * `VideoMAE.load` with the CLI's conventions: progress bar while downloading, warnings as `vidmae: warning: …`.
@@ -19,7 +20,7 @@ export async function loadCliModel(opts: ModelCliOptions): Promise<VideoMAE> {
       threads: opts.threads,
       executionProvider: opts.provider,
       precision: opts.precision,
-      onWarning: (m) => process.stderr.write(`vidmae: warning: ${m}\n`),
+      onWarning: (m) => say(`warning: ${m}`),
       hub: { revision: opts.revision, onProgress: bar.update },
     });
   } finally {

@@ -1,42 +1,5 @@
 #!/usr/bin/env node
 /** The `vidmae` command: parses arguments and hands each command to the library. */
-import { Command } from "commander";
-import { VERSION } from "../version.js";
-import { registerClassify } from "./commands/classify.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerEmbed } from "./commands/embed.js";
-import { registerEvaluate } from "./commands/evaluate.js";
-import { registerExport } from "./commands/export.js";
-import { registerExportOnnx } from "./commands/export-onnx.js";
-import { registerFrames } from "./commands/frames.js";
-import { registerForward } from "./commands/forward.js";
-import { registerPredict } from "./commands/predict.js";
-import { registerPull } from "./commands/pull.js";
-import { registerQueue } from "./commands/queue.js";
-import { registerServe } from "./commands/serve.js";
-import { registerSimilar } from "./commands/similar.js";
-import { registerMap } from "./commands/map.js";
-import { registerTrain } from "./commands/train.js";
-import { registerWorker } from "./commands/worker.js";
+import { createProgram } from "./program.js";
 
-const program = new Command("vidmae")
-  .description("Video classification on VideoMAE embeddings")
-  .version(VERSION)
-  .showHelpAfterError();
-registerForward(program);
-registerExportOnnx(program);
-registerPull(program);
-registerFrames(program);
-registerClassify(program);
-registerEmbed(program);
-registerExport(program);
-registerTrain(program);
-registerEvaluate(program);
-registerPredict(program);
-registerDemo(program);
-registerSimilar(program);
-registerMap(program);
-registerServe(program);
-registerWorker(program);
-registerQueue(program);
-await program.parseAsync();
+await createProgram().parseAsync();

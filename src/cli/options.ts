@@ -9,9 +9,137 @@ import { invalidParameterError } from "../errors.js";
 /** The model the CLI uses when neither `--model` nor `VIDMAE_MODEL` names one. */
 export const DEFAULT_MODEL = "MCG-NJU/videomae-base-finetuned-kinetics";
 
-/** A positive integer flag given as text. */
-export const positiveInt = (expected = "positive integer") =>
-  z.coerce.number({ error: expected }).int({ error: expected }).positive({ error: expected });
+/** Decimal integers only: no exponents, hex, blanks or signs, so what is typed is what is checked. */
+const INTEGER_TEXT = /^[0-9]+$/;
+/** Decimal numbers with an optional exponent; `Infinity`, `NaN`, hex and blanks are refused. */
+const NUMBER_TEXT = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+
+/**
+ * The range of a numeric flag: the zod schema that checks it and the words the help text and errors use. Built
+ * with {@link intInRange} or {@link numberInRange}; every numeric flag's limits are in {@link LIMITS}.
+ *
+ * @example
+ * const clips = intInRange(1, 1000);
+ * clips.schema().default(1); // accepts "7", refuses "1e9", "0x10", "", "1.5"
+ * clips.help("clips per video", 1); // "clips per video (1–1000, default 1)"
+ */
+export interface NumericRange {
+  /** What the error says is expected: `integer from 1 to 1000`. */
+  readonly expected: string;
+  /** The range as the help text shows it: `1–1000`. */
+  readonly text: string;
+  /** A schema taking the flag's text (or a number) to a number in range. */
+  schema(): z.ZodType<number, unknown>;
+  /** `description (range, default d)` for the option's help text. */
+  help(description: string, fallback?: number | string): string;
+}
+
+function numericRange(
+  expected: string,
+  text: string,
+  syntax: RegExp,
+  inRange: (n: number) => boolean,
+): NumericRange {
+  const parse = (value: unknown): number | undefined => {
+    const n =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && syntax.test(value)
+          ? Number(value)
+          : NaN;
+    // `+ 0` turns -0 into 0.
+    return Number.isFinite(n) && inRange(n) ? n + 0 : undefined;
+  };
+  return {
+    expected,
+    text,
+    schema: () =>
+      z.unknown().transform((value, ctx) => {
+        const n = parse(value);
+        if (n !== undefined) return n;
+        ctx.addIssue({ code: "custom", message: expected });
+        return z.NEVER;
+      }),
+    help: (description, fallback) =>
+      `${description} (${text}${fallback === undefined ? "" : `, default ${fallback}`})`,
+  };
+}
+
+/**
+ * An integer flag from `min` to `max`, both included.
+ *
+ * @example
+ * intInRange(0, 65535).expected; // "integer from 0 to 65535"
+ */
+export function intInRange(min: number, max: number): NumericRange {
+  return numericRange(
+    `integer from ${min} to ${max}`,
+    `${min}–${max}`,
+    INTEGER_TEXT,
+    (n) => Number.isInteger(n) && n >= min && n <= max,
+  );
+}
+
+/**
+ * A number flag from `min` to `max`; `above: true` leaves `min` itself out, `below: true` leaves `max` out.
+ *
+ * @example
+ * numberInRange(0, 1, { above: true, below: true }).expected; // "number greater than 0 and less than 1"
+ * numberInRange(0, 600, { above: true }).expected; // "number greater than 0 and at most 600"
+ */
+export function numberInRange(
+  min: number,
+  max: number,
+  { above = false, below = false }: { above?: boolean; below?: boolean } = {},
+): NumericRange {
+  const low = above ? `greater than ${min}` : `at least ${min}`;
+  const high = below ? `less than ${max}` : `at most ${max}`;
+  return numericRange(
+    !above && !below ? `number from ${min} to ${max}` : `number ${low} and ${high}`,
+    `${above ? `>${min}` : min}–${below ? `<${max}` : max}`,
+    NUMBER_TEXT,
+    (n) => (above ? n > min : n >= min) && (below ? n < max : n <= max),
+  );
+}
+
+/** Largest PNG/SVG map, width × height: 64 Mpx (256 MB as RGBA). */
+export const MAX_MAP_PIXELS = 8192 * 8192;
+
+/** The range of every numeric CLI flag, once: commands take their schemas and help text from here. */
+export const LIMITS = {
+  clips: intInRange(1, 1000),
+  numFrames: intInRange(1, 1024),
+  frameSampleRate: intInRange(1, 10_000),
+  batch: intInRange(1, 256),
+  threads: intInRange(1, 1024),
+  /** `--k`, `--top`: results asked for. */
+  k: intInRange(1, 10_000),
+  /** A stored video's id (SQLite and PostgreSQL ids are positive and below 2^53). */
+  id: intInRange(1, Number.MAX_SAFE_INTEGER),
+  port: intInRange(0, 65535),
+  seed: intInRange(0, 0xffffffff),
+  folds: intInRange(2, 1000),
+  fraction: numberInRange(0, 1, { above: true, below: true }),
+  threshold: numberInRange(0, 1000, { above: true }),
+  mapSide: intInRange(1, 16384),
+  videosPerClass: intInRange(3, 1000),
+  concurrency: intInRange(1, 256),
+  attempts: intInRange(1, 100),
+  /** Milliseconds a job lock lasts without renewal: one second to one day. */
+  lockMs: intInRange(1000, 86_400_000),
+  /** Milliseconds before the first retry: none to one day. */
+  retryDelayMs: intInRange(0, 86_400_000),
+  failedListed: intInRange(0, 10_000),
+  queueSize: intInRange(0, 10_000),
+  /** Connections the server keeps open at once. */
+  connections: intInRange(1, 100_000),
+  /** Upload cap in MiB: about a kilobyte to 64 GiB. */
+  uploadMb: numberInRange(0.001, 65_536),
+  /** Seconds: a video's length, a request's time (a millisecond to a day, so timers stay in range). */
+  seconds: numberInRange(0.001, 86_400),
+  /** Frame pixels, width × height: up to 16384². */
+  pixels: intInRange(1, 16384 * 16384),
+} as const;
 
 /** Options every command that loads a model takes. */
 export const modelOptionsSchema = z.object({
@@ -20,7 +148,7 @@ export const modelOptionsSchema = z.object({
     .min(1)
     .default(() => process.env.VIDMAE_MODEL || DEFAULT_MODEL),
   revision: z.string().min(1).optional(),
-  threads: positiveInt().optional(),
+  threads: LIMITS.threads.schema().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
   precision: z.enum(["fp32", "int8"], { error: "one of: fp32, int8" }).default("fp32"),
 });
@@ -52,14 +180,13 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: Record<string,
 /** Clip sampling flags shared by `frames`, `embed` and `classify`. */
 export const samplingOptionsSchema = z.object({
   sampling: z.enum(["uniform", "clips"], { error: "one of: uniform, clips" }).default("uniform"),
-  clips: positiveInt().default(1),
-  frameSampleRate: positiveInt().default(4),
-  crops: z.coerce
-    .number({ error: "1 or 3" })
-    .refine((n) => n === 1 || n === 3, { error: "1 or 3" })
-    .default(1)
-    .transform((n) => n as 1 | 3),
-  numFrames: positiveInt().optional(),
+  clips: LIMITS.clips.schema().default(1),
+  frameSampleRate: LIMITS.frameSampleRate.schema().default(4),
+  crops: z
+    .enum(["1", "3"], { error: "1 or 3" })
+    .default("1")
+    .transform((n) => Number(n) as 1 | 3),
+  numFrames: LIMITS.numFrames.schema().optional(),
 });
 
 /** Parsed sampling flags. */
@@ -77,10 +204,13 @@ export function addSamplingOptions(command: Command): Command {
       "--sampling <uniform|clips>",
       "uniform: one clip spread over the video; clips: K clips of T frames every r frames",
     )
-    .option("--clips <K>", "clips per video with --sampling clips (default 1)")
-    .option("--frame-sample-rate <r>", "frame step inside a clip with --sampling clips (default 4)")
+    .option("--clips <K>", LIMITS.clips.help("clips per video with --sampling clips", 1))
+    .option(
+      "--frame-sample-rate <r>",
+      LIMITS.frameSampleRate.help("frame step inside a clip with --sampling clips", 4),
+    )
     .option("--crops <1|3>", "1: center crop; 3: start, center, end crops along the longer side (default 1)")
-    .option("--num-frames <T>", "frames per clip (default: the model's num_frames)");
+    .option("--num-frames <T>", LIMITS.numFrames.help("frames per clip", "the model's num_frames"));
 }
 
 /**
@@ -96,7 +226,7 @@ export function addModelOptions(command: Command): Command {
       `model directory or Hugging Face repo id (default: $VIDMAE_MODEL or ${DEFAULT_MODEL})`,
     )
     .option("--revision <rev>", "hub branch, tag or commit")
-    .option("--threads <n>", "onnxruntime intra-op threads")
+    .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads"))
     .option("--provider <cpu|cuda>", "execution provider (default cpu)")
     .option(
       "--precision <fp32|int8>",

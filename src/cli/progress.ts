@@ -3,6 +3,7 @@
  * and CI logs stay clean).
  */
 import cliProgress from "cli-progress";
+import { displayPath } from "../errors.js";
 import type { PullProgress } from "../model/hub/pull.js";
 
 /**
@@ -28,7 +29,8 @@ export function downloadBar(stream: NodeJS.WriteStream = process.stderr): {
   let started = false;
   return {
     update: (e) => {
-      const payload = { file: e.file, done: mb(e.bytes), all: mb(e.total) };
+      // The file name comes from the hub: escaped, it cannot move the cursor or break the line.
+      const payload = { file: displayPath(e.file), done: mb(e.bytes), all: mb(e.total) };
       if (!started) {
         bar.start(e.total, e.bytes, payload);
         started = true;

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { Embedder } from "../embed/embedder.js";
+import { type ErrorCode, isErrorCode } from "../errors.js";
 import { parseInput } from "../store/input.js";
 
 const positiveInt = z.int({ error: "positive integer" }).positive({ error: "positive integer" });
@@ -99,4 +100,55 @@ export function jobSettingsFor(embedder: Embedder, modelName: string): JobSettin
       pooling: embedder.pooling,
     },
   };
+}
+
+/** Why a job failed, as the worker records it in the job's data: the code travels as data, not as text. */
+export interface JobFailure {
+  code: ErrorCode;
+  message: string;
+}
+
+const jobFailureSchema = z.object({
+  code: z.string().refine(isErrorCode),
+  message: z.string(),
+});
+
+/**
+ * The text BullMQ keeps as a failed job's `failedReason` (for people, e.g. in `vidmae queue status`).
+ *
+ * @example
+ * failureReason({ code: "E_VIDEO", message: "a.mp4: moov atom not found" }); // "E_VIDEO: a.mp4: moov atom not found"
+ */
+export function failureReason(failure: JobFailure): string {
+  return `${failure.code}: ${failure.message}`;
+}
+
+/**
+ * The job data with `failure` recorded beside the payload (which workers parse without it), or null when the
+ * data is not an object to add it to.
+ *
+ * @example
+ * await job.updateData(withFailure(job.data, { code: "E_VIDEO", message: "…" }) ?? job.data);
+ */
+export function withFailure(data: unknown, failure: JobFailure): Record<string, unknown> | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  return { ...data, failure: { code: failure.code, message: failure.message } };
+}
+
+/**
+ * Why a failed job failed: the failure its worker recorded in the data, when it is the one its `failedReason`
+ * states (not one of an earlier attempt); else `E_WORKER` with the reason as the message (a worker that
+ * crashed, a stalled job, an older worker).
+ *
+ * @example
+ * const failure = jobFailure(await queue.getJob(id)); // { code: "E_VIDEO", message: "…" }
+ */
+export function jobFailure(job: { data?: unknown; failedReason?: string } | undefined): JobFailure {
+  const reason = job?.failedReason || "the job failed";
+  const recorded = jobFailureSchema.safeParse((job?.data as { failure?: unknown } | undefined)?.failure);
+  if (recorded.success) {
+    const failure = recorded.data as JobFailure;
+    if (failureReason(failure) === job?.failedReason) return failure;
+  }
+  return { code: "E_WORKER", message: reason };
 }

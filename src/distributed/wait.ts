@@ -7,6 +7,7 @@
 import type { EmbedEvent, EmbedSummary } from "../embed/collection.js";
 import type { EmbeddingSpace, EmbeddingStore, VideoStatus } from "../store/types.js";
 import { type EnqueuedRun, type RunJob, addJobs, jobData } from "./enqueue.js";
+import { jobFailure } from "./job.js";
 import type { EmbedQueue } from "./queue.js";
 
 /** Options of {@link waitForRun}. */
@@ -29,12 +30,6 @@ function clipCount(space: EmbeddingSpace, tooShort: boolean): number {
 
 function isNew(job: RunJob, status: VideoStatus | null): status is VideoStatus {
   return status !== null && (status.status === "ok" || status.attempts > job.attemptsBefore);
-}
-
-/** A worker's failure text is `CODE: message`; anything else (BullMQ's own reasons) gets E_WORKER. */
-function parseReason(reason: string | undefined): { code: string; message: string } {
-  const m = /^(E_[A-Z_]+): ([\s\S]*)$/.exec(reason ?? "");
-  return m ? { code: m[1], message: m[2] } : { code: "E_WORKER", message: reason || "the job failed" };
 }
 
 /** Job states asked per Redis round trip. */
@@ -101,8 +96,8 @@ export async function waitForRun(
         let status = await store.status(run.space.id, job.videoId);
         if (isNew(job, status)) continue; // finished meanwhile; the next poll reports it
         if (states[k] === "failed") {
-          const reason = (await queue.queue.getJob(job.jobId))?.failedReason;
-          status = await store.saveFailure(run.space.id, job.videoId, parseReason(reason));
+          const failure = jobFailure(await queue.queue.getJob(job.jobId));
+          status = await store.saveFailure(run.space.id, job.videoId, failure);
           finish(job, status);
         } else lost.push(job);
       }

@@ -6,14 +6,14 @@
  */
 import { hostname } from "node:os";
 import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
-import { VidmaeError, wrapError } from "../errors.js";
+import { type ErrorCode, VidmaeError, wrapError } from "../errors.js";
 import { probeRecord } from "../embed/collection.js";
 import { redactUrl } from "../store/postgres.js";
 import { parseInput } from "../store/input.js";
 import type { EmbeddingSpace, EmbeddingStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { connectRedis } from "./connection.js";
-import { type EmbedJob, parseEmbedJob } from "./job.js";
+import { type EmbedJob, failureReason, parseEmbedJob, withFailure } from "./job.js";
 import { type MetricsServer, serveMetrics } from "./metrics.js";
 import { type ModelRuntimeOptions, ModelCache } from "./models.js";
 import { DEFAULT_QUEUE_NAME, QUEUE_PREFIX, queueNameSchema, workerStatsKey } from "./names.js";
@@ -52,7 +52,7 @@ export type WorkerEvent =
       worker: string;
       jobId: string;
       uri: string;
-      code: string;
+      code: ErrorCode;
       message: string;
       attempt: number;
       attempts: number;
@@ -155,7 +155,7 @@ export async function runWorker(store: EmbeddingStore, options: WorkerOptions): 
         attempts,
         final,
       });
-      throw Object.assign(new Error(`${error.code}: ${message}`), { final });
+      throw Object.assign(new VidmaeError(error.code, message, { cause: err }), { final });
     }
   };
 
@@ -163,15 +163,16 @@ export async function runWorker(store: EmbeddingStore, options: WorkerOptions): 
     const started = performance.now();
     stats.begin();
     let result: JobResult = { outcome: "retried", clips: 0 };
+    let unrecoverable = false;
     try {
       let data: EmbedJob;
       try {
         data = parseEmbedJob(job.data);
       } catch (e) {
         // A payload no retry can fix (e.g. from a newer vidmae): failed at once.
-        const error = wrapError(e, "E_INVALID_ARGUMENT", `job ${job.id}`);
         result.outcome = "failed";
-        throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        unrecoverable = true;
+        throw wrapError(e, "E_INVALID_ARGUMENT", `job ${job.id}`);
       }
       emit({
         type: "active",
@@ -188,9 +189,15 @@ export async function runWorker(store: EmbeddingStore, options: WorkerOptions): 
       return result;
     } catch (e) {
       if ((e as { final?: boolean }).final) result.outcome = "failed";
-      // BullMQ keeps the message as the job's failedReason: `CODE: message`, as the coordinator reads it back.
-      if (e instanceof VidmaeError) throw new Error(`${e.code}: ${e.message}`, { cause: e });
-      throw e;
+      // The code travels as data in the job (see jobFailure); BullMQ keeps the thrown text as the failedReason
+      // people read in `vidmae queue status`.
+      const error = wrapError(e, "E_WORKER", `job ${job.id}`);
+      const failure = { code: error.code, message: error.message };
+      const data = withFailure(job.data, failure);
+      if (data) await job.updateData(data as EmbedJob).catch(() => {});
+      throw unrecoverable
+        ? new UnrecoverableError(failureReason(failure))
+        : new Error(failureReason(failure), { cause: e });
     } finally {
       stats.end(result.outcome, (performance.now() - started) / 1000, result.clips);
       void publish();

@@ -130,7 +130,7 @@ describe("vidmae train", () => {
     await fails(["train", "--x", iris.x, "--out", out], "--x needs --y (one label per row)");
     await fails(
       ["train", "--db", db, "--out", out, "--cv", "1"],
-      'Expected integer of at least 2 for --cv but received "1" of type string',
+      'Expected integer from 2 to 1000 for --cv but received "1" of type string',
     );
     await fails(
       ["train", "--x", iris.x, "--y", iris.testY, "--out", out],
@@ -193,7 +193,7 @@ describe("vidmae evaluate", () => {
     );
     await fails(
       ["evaluate", "--x", iris.x, "--y", iris.y, "--test-size", "1"],
-      'Expected number in (0, 1) for --test-size but received "1" of type string',
+      'Expected number greater than 0 and less than 1 for --test-size but received "1" of type string',
     );
   });
 });
@@ -347,7 +347,7 @@ describe("vidmae demo", () => {
   test("bad flags", async () => {
     await fails(
       ["demo", "--videos-per-class", "2"],
-      'Expected integer of at least 3 for --videos-per-class but received "2" of type string',
+      'Expected integer from 3 to 1000 for --videos-per-class but received "2" of type string',
     );
     await fails(
       ["demo", "--classes", "life,noise"],

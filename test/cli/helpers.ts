@@ -31,3 +31,46 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
     );
   });
 }
+
+/** Thrown in place of `process.exit` while {@link runInProcess} runs, to end the parse where commander exits. */
+class ExitCalled extends Error {
+  constructor(readonly exitCode: number) {
+    super(`process.exit(${exitCode})`);
+  }
+}
+
+/**
+ * Runs the CLI's program in this process on `args` (for cases that end before any model, store or file is
+ * opened): stderr and `process.exit` are intercepted, the exit code is what the process would exit with.
+ *
+ * @example
+ * const { code, stderr } = await runInProcess(createProgram(), ["embed", "a.mp4", "--db", "x.db", "--clips", "0"]);
+ */
+export async function runInProcess(
+  program: { parseAsync(argv: string[], options: { from: "user" }): Promise<unknown> },
+  args: string[],
+): Promise<Omit<CliResult, "stdout">> {
+  const write = process.stderr.write;
+  const exit = process.exit;
+  const exitCode = process.exitCode;
+  let stderr = "";
+  process.exitCode = undefined;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  process.exit = ((code?: number) => {
+    throw new ExitCalled(code ?? 0);
+  }) as typeof process.exit;
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return { code: Number(process.exitCode ?? 0), stderr };
+  } catch (e) {
+    if (e instanceof ExitCalled) return { code: e.exitCode, stderr };
+    throw e;
+  } finally {
+    process.stderr.write = write;
+    process.exit = exit;
+    process.exitCode = exitCode;
+  }
+}

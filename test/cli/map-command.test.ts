@@ -174,7 +174,7 @@ describe("vidmae map", () => {
       ],
       [
         ["--out", join(tmp, "m.svg"), "--seed", "-2"],
-        'vidmae: Expected integer in [0, 4294967295] for --seed but received "-2" of type string\n',
+        'vidmae: Expected integer from 0 to 4294967295 for --seed but received "-2" of type string\n',
       ],
     ];
     for (const [args, stderr] of cases) {

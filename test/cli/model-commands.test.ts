@@ -144,7 +144,7 @@ describe("vidmae forward", () => {
     assert.equal(threads.code, 1);
     assert.equal(
       threads.stderr,
-      'vidmae: Expected positive integer for --threads but received "0" of type string\n',
+      'vidmae: Expected integer from 1 to 1024 for --threads but received "0" of type string\n',
     );
   });
 });

@@ -114,7 +114,10 @@ describe("vidmae similar / duplicates / search-moments", () => {
     const both = await runCli(["similar", "x.mp4", "--id", "1", "--db", db], env);
     assert.equal(both.stderr, "vidmae: Give either a video file or --id, not both\n");
     const k = await runCli(["similar", "--id", "1", "--db", db, "--k", "0"], env);
-    assert.equal(k.stderr, 'vidmae: Expected positive integer for --k but received "0" of type string\n');
+    assert.equal(
+      k.stderr,
+      'vidmae: Expected integer from 1 to 10000 for --k but received "0" of type string\n',
+    );
     const missing = await runCli(["similar", "--id", "99", "--db", db], env);
     assert.equal(missing.stderr, "vidmae: Video 99 has no stored embedding in this space\n");
   });

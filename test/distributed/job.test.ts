@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseEmbedJob } from "../../src/distributed/job.js";
+import { failureReason, jobFailure, parseEmbedJob, withFailure } from "../../src/distributed/job.js";
 import { jobIdFor, workerStatsKey } from "../../src/distributed/names.js";
 
 const JOB = {
@@ -29,5 +29,34 @@ describe("jobs", () => {
     assert.throws(() => parseEmbedJob({ ...JOB, spaceKey: "abc" }), {
       message: 'Expected space key for job.spaceKey but received "abc" of type string',
     });
+  });
+});
+
+describe("job failures", () => {
+  const failure = { code: "E_VIDEO" as const, message: "/shared/a.mp4: moov atom not found" };
+  const reason = "E_VIDEO: /shared/a.mp4: moov atom not found";
+
+  it("travel as data beside the payload, which still parses", () => {
+    const data = withFailure(JOB, failure)!;
+    assert.deepEqual(data.failure, failure);
+    assert.deepEqual(parseEmbedJob(data), JOB);
+    assert.equal(failureReason(failure), reason);
+    assert.equal(withFailure("not an object", failure), null);
+    assert.deepEqual(jobFailure({ data, failedReason: reason }), failure);
+  });
+
+  it("are never read out of the failure text: a reason alone, or one of another attempt, is E_WORKER", () => {
+    assert.deepEqual(jobFailure({ data: JOB, failedReason: reason }), { code: "E_WORKER", message: reason });
+    const stalled = "job stalled more than allowable limit";
+    assert.deepEqual(jobFailure({ data: withFailure(JOB, failure), failedReason: stalled }), {
+      code: "E_WORKER",
+      message: stalled,
+    });
+    const forged = { code: "E_FORGED", message: "x" };
+    assert.deepEqual(jobFailure({ data: { ...JOB, failure: forged }, failedReason: "E_FORGED: x" }), {
+      code: "E_WORKER",
+      message: "E_FORGED: x",
+    });
+    assert.deepEqual(jobFailure(undefined), { code: "E_WORKER", message: "the job failed" });
   });
 });

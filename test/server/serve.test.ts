@@ -118,7 +118,7 @@ describe("vidmae serve", () => {
     assert.equal(await port.exit, 1);
     assert.equal(
       port.stderr(),
-      'vidmae: Expected integer in [0, 65535] for --port but received "99999" of type string\n',
+      'vidmae: Expected integer from 0 to 65535 for --port but received "99999" of type string\n',
     );
     const root = serve([
       "--db",

@@ -1,22 +1,22 @@
 /** `vidmae classify`: the fine-tuned head's labels for videos. */
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
+import { VidmaeError, displayPath, escapeControls } from "../../errors.js";
 import { Embedder } from "../../embed/embedder.js";
 import { loadCliModel } from "../load-model.js";
 import {
+  LIMITS,
   addModelOptions,
   addSamplingOptions,
   modelOptionsSchema,
   parseOptions,
-  positiveInt,
   samplingOptionsSchema,
 } from "../options.js";
-import { action } from "../run.js";
+import { action, say } from "../run.js";
 
 const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
-  top: positiveInt().default(5),
-  batch: positiveInt().default(1),
+  top: LIMITS.k.schema().default(5),
+  batch: LIMITS.batch.schema().default(1),
   json: z.boolean().default(false),
 });
 
@@ -34,8 +34,8 @@ export function registerClassify(program: Command): void {
         .description("top-k labels of a fine-tuned checkpoint, averaging logits over clips and crops"),
     ),
   )
-    .option("--top <k>", "labels per video (default 5)")
-    .option("--batch <n>", "clips per inference batch (default 1)")
+    .option("--top <k>", LIMITS.k.help("labels per video", 5))
+    .option("--batch <n>", LIMITS.batch.help("clips per inference batch", 1))
     .option("--json", "one JSON line per video")
     .action(
       action(async (videos: string[], raw: Record<string, unknown>) => {
@@ -60,7 +60,7 @@ export function registerClassify(program: Command): void {
               process.stdout.write(
                 `${JSON.stringify({ path: outcome.path, error: { code: outcome.error.code, message: outcome.error.message } })}\n`,
               );
-            else process.stderr.write(`vidmae: ${outcome.error.message}\n`);
+            else say(outcome.error.message);
             continue;
           }
           const { logits, clips } = outcome.embedding;
@@ -72,7 +72,7 @@ export function registerClassify(program: Command): void {
             process.stdout.write(`${JSON.stringify({ path: outcome.path, views: clips.length, top })}\n`);
           else
             process.stdout.write(
-              `${outcome.path}\n${top.map((t) => `  ${t.score.toFixed(4)}  ${t.label}`).join("\n")}\n`,
+              `${displayPath(outcome.path)}\n${top.map((t) => `  ${t.score.toFixed(4)}  ${escapeControls(t.label)}`).join("\n")}\n`,
             );
         }
         await model.release();

@@ -5,28 +5,23 @@ import { z } from "zod";
 import { formatDemoTable } from "../../demo/compare.js";
 import { runDemo } from "../../demo/run.js";
 import { DEMO_CLASSES } from "../../demo/videos.js";
-import { DEFAULT_MODEL, parseOptions, positiveInt } from "../options.js";
+import { DEFAULT_MODEL, LIMITS, parseOptions } from "../options.js";
 import { downloadBar } from "../progress.js";
-import { action } from "../run.js";
+import { action, say } from "../run.js";
+import { displayPath } from "../../errors.js";
 import { writeMap } from "../../map/write-map.js";
 
 const schema = z.object({
   model: z.string().min(1).optional(),
   out: z.string().min(1).default("vidmae-demo"),
-  videosPerClass: positiveInt("integer of at least 3")
-    .refine((n) => n >= 3, { error: "integer of at least 3" })
-    .default(6),
-  seed: z.coerce
-    .number({ error: "non-negative integer" })
-    .int({ error: "non-negative integer" })
-    .nonnegative({ error: "non-negative integer" })
-    .default(0),
+  videosPerClass: LIMITS.videosPerClass.schema().default(6),
+  seed: LIMITS.seed.schema().default(0),
   classes: z
     .string()
     .transform((list) => list.split(",").map((c) => c.trim()))
     .pipe(z.array(z.enum(DEMO_CLASSES, { error: `comma list of: ${DEMO_CLASSES.join(", ")}` })))
     .optional(),
-  threads: positiveInt().optional(),
+  threads: LIMITS.threads.schema().optional(),
   json: z.boolean().default(false),
 });
 
@@ -47,10 +42,10 @@ export function registerDemo(program: Command): void {
       `VideoMAE to embed with (default: $VIDMAE_MODEL or ${DEFAULT_MODEL} when cached or reachable, else random weights)`,
     )
     .option("--out <dir>", "folder for the videos, the store and results.json (default vidmae-demo)")
-    .option("--videos-per-class <n>", "videos per class, at least 3 (default 6)")
-    .option("--seed <n>", "seed of the videos, the split and the fallback model (default 0)")
+    .option("--videos-per-class <n>", LIMITS.videosPerClass.help("videos per class", 6))
+    .option("--seed <n>", LIMITS.seed.help("seed of the videos, the split and the fallback model", 0))
     .option("--classes <list>", `comma list of classes to make (default all: ${DEMO_CLASSES.join(",")})`)
-    .option("--threads <n>", "onnxruntime intra-op threads")
+    .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads"))
     .option("--json", "print the results as one JSON object instead of the table")
     .action(
       action(async (raw: Record<string, unknown>) => {
@@ -64,7 +59,7 @@ export function registerDemo(program: Command): void {
           seed: opts.seed,
           classes: opts.classes,
           runtime: { threads: opts.threads },
-          onProgress: (m) => process.stderr.write(`vidmae: ${m}\n`),
+          onProgress: say,
           onDownload: bar.update,
           renderMap: async ({ store, space, outDir }) => {
             const out = join(outDir, "map.png");
@@ -90,7 +85,7 @@ export function registerDemo(program: Command): void {
         process.stdout.write(formatDemoTable(result.rows));
         for (const note of result.notes) process.stdout.write(`\nNOTE: ${note}\n`);
         process.stdout.write(
-          `\nresults: ${result.files.results}${result.files.map ? `, map: ${result.files.map}` : ""} (${result.seconds.toFixed(1)} s)\n`,
+          `\nresults: ${displayPath(result.files.results)}${result.files.map ? `, map: ${displayPath(result.files.map)}` : ""} (${result.seconds.toFixed(1)} s)\n`,
         );
       }),
     );

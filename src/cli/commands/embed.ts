@@ -2,18 +2,18 @@
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
+import { VidmaeError, escapeControls } from "../../errors.js";
 import { type EmbedEvent, type LabelSource, embedCollection } from "../../embed/collection.js";
 import { Embedder } from "../../embed/embedder.js";
 import { readLabelsCsv } from "../../embed/labels.js";
 import { openStore } from "../../store/open.js";
 import { loadCliModel } from "../load-model.js";
 import {
+  LIMITS,
   addModelOptions,
   addSamplingOptions,
   modelOptionsSchema,
   parseOptions,
-  positiveInt,
   samplingOptionsSchema,
 } from "../options.js";
 import { action } from "../run.js";
@@ -25,7 +25,7 @@ const schema = modelOptionsSchema
   .extend({
     db: z.string().min(1),
     pooling: z.enum(["auto", "mean", "head"], { error: "one of: auto, mean, head" }).default("auto"),
-    batch: positiveInt().default(1),
+    batch: LIMITS.batch.schema().default(1),
     labelsFromDirs: z.boolean().default(false),
     labels: z.string().min(1).optional(),
     retryFailed: z.boolean().default(false),
@@ -56,7 +56,7 @@ function reporter(json: boolean): { onEvent: (e: EmbedEvent) => void; stop: () =
       } else if (e.type === "done" || e.type === "failed") {
         if (e.type === "done") clips += e.clips;
         // Clear the bar's line first so the message is not drawn over it; the next update redraws the bar.
-        else process.stderr.write(`${bar ? "\r\x1b[K" : ""}vidmae: failed: ${e.message}\n`);
+        else process.stderr.write(`${bar ? "\r\x1b[K" : ""}vidmae: failed: ${escapeControls(e.message)}\n`);
         bar?.increment(1, { rate: (clips / ((performance.now() - t0) / 1000)).toFixed(2) });
       } else if (e.type === "end") {
         bar?.stop();
@@ -65,7 +65,8 @@ function reporter(json: boolean): { onEvent: (e: EmbedEvent) => void; stop: () =
         process.stderr.write(
           `vidmae: done ${s.done}, skipped ${s.skipped} already stored, failed ${s.failed}${before} (${s.clips} clips in ${s.seconds.toFixed(1)} s)${s.interrupted ? ", interrupted" : ""}\n`,
         );
-        for (const f of s.failures) process.stderr.write(`  ${f.code} ${f.message}\n`);
+        for (const f of s.failures) process.stderr.write(`  ${f.code} ${escapeControls(f.message)}\n`);
+        for (const w of s.warnings ?? []) process.stderr.write(`vidmae: warning: ${escapeControls(w)}\n`);
       }
     },
     stop: () => bar?.stop(),
@@ -93,7 +94,7 @@ export function registerEmbed(program: Command): void {
       "--pooling <auto|mean|head>",
       "auto: the head's input for classification checkpoints, else the token mean",
     )
-    .option("--batch <n>", "clips per inference batch, across videos (default 1)")
+    .option("--batch <n>", LIMITS.batch.help("clips per inference batch, across videos", 1))
     .option("--labels-from-dirs", "label each video with its parent folder's name (UCF101 / Kinetics layout)")
     .option("--labels <csv>", "labels from a path,label CSV file")
     .option("--retry-failed", "embed videos that failed before again")

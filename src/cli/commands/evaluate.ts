@@ -1,7 +1,7 @@
 /** `vidmae evaluate`: cross-validated or held-out scores of a pipeline, as a report or JSON. */
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
+import { VidmaeError, displayPath } from "../../errors.js";
 import { loadArrayData, loadLabelledData } from "../../classify/dataset.js";
 import {
   crossValidationFolds,
@@ -11,21 +11,15 @@ import {
   withTestSet,
 } from "../../classify/evaluate.js";
 import { pipelineFromSpec } from "../../classify/spec.js";
-import { parseOptions, positiveInt } from "../options.js";
+import { LIMITS, parseOptions } from "../options.js";
 import { action } from "../run.js";
 import { addDataOptions, dataOptionsSchema, dataSource, reportData } from "./train.js";
 
 const schema = dataOptionsSchema.extend({
-  cv: positiveInt("integer of at least 2")
-    .refine((k) => k >= 2, { error: "integer of at least 2" })
-    .optional(),
+  cv: LIMITS.folds.schema().optional(),
   testX: z.string().min(1).optional(),
   testY: z.string().min(1).optional(),
-  testSize: z.coerce
-    .number({ error: "number in (0, 1)" })
-    .gt(0, { error: "number in (0, 1)" })
-    .lt(1, { error: "number in (0, 1)" })
-    .optional(),
+  testSize: LIMITS.fraction.schema().optional(),
   json: z.boolean().default(false),
 });
 
@@ -43,10 +37,16 @@ export function registerEvaluate(program: Command): void {
         "score a pipeline on data it was not fitted on: k-fold CV (default 5), a held-out split or a test set",
       ),
   )
-    .option("--cv <k>", "stratified k-fold cross-validation with a seeded shuffle (the default, k = 5)")
+    .option(
+      "--cv <k>",
+      LIMITS.folds.help("stratified k-fold cross-validation with a seeded shuffle (the default)", 5),
+    )
     .option("--test-x <npy>", "a separate test set's features (fit on all the training data)")
     .option("--test-y <txt>", "labels for --test-x, one per line")
-    .option("--test-size <fraction>", "hold out this stratified, seeded fraction, e.g. 0.25")
+    .option(
+      "--test-size <fraction>",
+      LIMITS.fraction.help("hold out this stratified, seeded fraction, e.g. 0.25"),
+    )
     .option("--json", "print the metrics as one JSON object")
     .action(
       action(async (raw: Record<string, unknown>) => {
@@ -69,7 +69,7 @@ export function registerEvaluate(program: Command): void {
         if (testSet) {
           const stacked = withTestSet(data, loadArrayData(opts.testX!, opts.testY!));
           evaluation = evaluateClassifier(estimator, stacked.X, stacked.y, stacked.folds);
-          method = `test set ${opts.testX}`;
+          method = `test set ${displayPath(opts.testX!)}`;
         } else if (opts.testSize !== undefined) {
           evaluation = evaluateClassifier(
             estimator,

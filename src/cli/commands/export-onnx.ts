@@ -2,14 +2,14 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { wrapError } from "../../errors.js";
+import { displayPath, wrapError } from "../../errors.js";
 import { loadCliModel } from "../load-model.js";
-import { addModelOptions, modelOptionsSchema, parseOptions, positiveInt } from "../options.js";
+import { LIMITS, addModelOptions, modelOptionsSchema, parseOptions } from "../options.js";
 import { action } from "../run.js";
 
 const schema = modelOptionsSchema.extend({
   out: z.string().min(1),
-  frames: positiveInt().optional(),
+  frames: LIMITS.numFrames.schema().optional(),
   hiddenStates: z.boolean().default(false),
 });
 
@@ -28,7 +28,7 @@ export function registerExportOnnx(program: Command): void {
       ),
   )
     .requiredOption("--out <file>", "ONNX file to write")
-    .option("--frames <n>", "frames per clip (default: the config's num_frames)")
+    .option("--frames <n>", LIMITS.numFrames.help("frames per clip", "the config's num_frames"))
     .option("--hidden-states", "also expose hidden_states.0 … hidden_states.L")
     .action(
       action(async (raw: Record<string, unknown>) => {
@@ -38,7 +38,7 @@ export function registerExportOnnx(program: Command): void {
         await writeFile(opts.out, bytes).catch((e) => {
           throw wrapError(e, "E_IO", `Cannot write ${opts.out}`);
         });
-        process.stdout.write(`${opts.out} (${(bytes.byteLength / 1e6).toFixed(1)} MB)\n`);
+        process.stdout.write(`${displayPath(opts.out)} (${(bytes.byteLength / 1e6).toFixed(1)} MB)\n`);
         await model.release();
       }),
     );

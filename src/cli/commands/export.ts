@@ -5,6 +5,7 @@ import { exportEmbeddings } from "../../store/export.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import { parseOptions } from "../options.js";
 import { action } from "../run.js";
+import { displayPath } from "../../errors.js";
 
 const schema = z.object({
   db: z.string().min(1),
@@ -43,7 +44,9 @@ export function registerExport(program: Command): void {
             format: opts.format,
             outDir: opts.out,
           });
-          process.stdout.write(`${result.rows} rows x ${result.dim} -> ${result.files.join(", ")}\n`);
+          process.stdout.write(
+            `${result.rows} rows x ${result.dim} -> ${result.files.map(displayPath).join(", ")}\n`,
+          );
         } finally {
           await store.close();
         }

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError, wrapError } from "../../errors.js";
+import { VidmaeError, displayPath, wrapError } from "../../errors.js";
 import { prepareVideo } from "../../embed/clips.js";
 import { resolveModelDir } from "../../model/hub/resolve.js";
 import { loadVideoMAEConfig } from "../../model/videomae/config.js";
@@ -106,7 +106,7 @@ export function registerFrames(program: Command): void {
         }
         const note = v.tooShort ? " (shorter than one clip window: sampled uniformly)" : "";
         process.stdout.write(
-          `${opts.out}: ${K} clip(s) x ${numFrames} frames of ${width}x${height}, pixel_values [${[K * v.crops, ...v.rowDims].join(", ")}]${note}\n`,
+          `${displayPath(opts.out)}: ${K} clip(s) x ${numFrames} frames of ${width}x${height}, pixel_values [${[K * v.crops, ...v.rowDims].join(", ")}]${note}\n`,
         );
       }),
     );

@@ -1,13 +1,13 @@
 /** `vidmae map`: a 2-D picture of a store's embedding space as interactive HTML, SVG or PNG. */
 import type { Command } from "commander";
 import { z } from "zod";
-import { invalidParameterError } from "../../errors.js";
+import { displayPath, invalidParameterError } from "../../errors.js";
 import { SavedModel } from "../../classify/model-file.js";
 import { COLOR_BY } from "../../map/map-data.js";
 import { MAP_METHODS } from "../../map/project.js";
 import { mapFormat, writeMap } from "../../map/write-map.js";
 import { openStore, selectSpace } from "../../store/open.js";
-import { parseOptions, positiveInt } from "../options.js";
+import { LIMITS, MAX_MAP_PIXELS, parseOptions } from "../options.js";
 import { action } from "../run.js";
 
 const schema = z.object({
@@ -18,15 +18,10 @@ const schema = z.object({
   method: z.enum(MAP_METHODS, { error: `one of: ${MAP_METHODS.join(", ")}` }).default("pca"),
   color: z.enum(COLOR_BY, { error: `one of: ${COLOR_BY.join(", ")}` }).default("label"),
   classifier: z.string().min(1).optional(),
-  seed: z.coerce
-    .number({ error: "integer in [0, 4294967295]" })
-    .int({ error: "integer in [0, 4294967295]" })
-    .min(0, { error: "integer in [0, 4294967295]" })
-    .max(0xffffffff, { error: "integer in [0, 4294967295]" })
-    .default(0),
+  seed: LIMITS.seed.schema().default(0),
   title: z.string().optional(),
-  width: positiveInt().optional(),
-  height: positiveInt().optional(),
+  width: LIMITS.mapSide.schema().default(1000),
+  height: LIMITS.mapSide.schema().default(700),
   thumbnails: z.boolean().default(true),
 });
 
@@ -52,14 +47,24 @@ export function registerMap(program: Command): void {
     )
     .option("--color <label|predicted>", "colour by stored label (default) or by --classifier's prediction")
     .option("--classifier <model.json>", "a model from vidmae train, for --color predicted")
-    .option("--seed <n>", "seed of t-SNE and UMAP (default 0)")
+    .option("--seed <n>", LIMITS.seed.help("seed of t-SNE and UMAP", 0))
     .option("--title <text>", "title of the picture")
-    .option("--width <px>", "SVG/PNG width (default 1000)")
-    .option("--height <px>", "SVG/PNG height (default 700)")
+    .option(
+      "--width <px>",
+      LIMITS.mapSide.help(`SVG/PNG width; width x height at most ${MAX_MAP_PIXELS}`, 1000),
+    )
+    .option("--height <px>", LIMITS.mapSide.help("SVG/PNG height", 700))
     .option("--no-thumbnails", "HTML without video thumbnails (skips decoding a frame per video)")
     .action(
       action(async (raw: Record<string, unknown>) => {
         const opts = parseOptions(schema, raw);
+        // Both sides in range can still make a raster of gigabytes.
+        if (opts.width * opts.height > MAX_MAP_PIXELS)
+          throw invalidParameterError(
+            "--width x --height",
+            `at most ${MAX_MAP_PIXELS} pixels`,
+            `${opts.width}x${opts.height}`,
+          );
         mapFormat(opts.out);
         if (opts.color === "predicted" && opts.classifier === undefined)
           throw invalidParameterError("--classifier", "a model file when --color is predicted", undefined);
@@ -81,7 +86,7 @@ export function registerMap(program: Command): void {
             height: opts.height,
           });
           process.stdout.write(
-            `${opts.out}: ${format} map of ${data.points.length} ${opts.level === "clip" ? "clips" : "videos"} (${opts.method})\n`,
+            `${displayPath(opts.out)}: ${format} map of ${data.points.length} ${opts.level === "clip" ? "clips" : "videos"} (${opts.method})\n`,
           );
         } finally {
           await store.close();

@@ -1,15 +1,15 @@
 /** `vidmae predict`: a saved model's labels for stored embeddings, arrays, or video files embedded on the spot. */
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
+import { VidmaeError, displayPath, escapeControls } from "../../errors.js";
 import type { DenseMatrix } from "../../classify/base.js";
 import { embedVideoFeatures, loadStoreFeatures, readFeatures } from "../../classify/dataset.js";
 import { SavedModel } from "../../classify/model-file.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import type { EmbeddingSpace, EmbeddingStore } from "../../store/types.js";
 import { loadSpaceEmbedder } from "../load-model.js";
-import { parseOptions, positiveInt } from "../options.js";
-import { action } from "../run.js";
+import { LIMITS, parseOptions } from "../options.js";
+import { action, say } from "../run.js";
 
 const schema = z.object({
   model: z.string().min(1),
@@ -18,7 +18,7 @@ const schema = z.object({
   videos: z.array(z.string().min(1)).optional(),
   x: z.string().min(1).optional(),
   json: z.boolean().default(false),
-  threads: positiveInt().optional(),
+  threads: LIMITS.threads.schema().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
 });
 
@@ -50,9 +50,7 @@ async function loadInputs(
     throw new VidmaeError("E_INVALID_ARGUMENT", "--space and --videos go with --db");
   if (opts.x !== undefined) {
     if (model.info.space !== null)
-      process.stderr.write(
-        `vidmae: warning: cannot check that ${opts.x} holds vectors of the model's embedding space\n`,
-      );
+      say(`warning: cannot check that ${displayPath(opts.x)} holds vectors of the model's embedding space`);
     return { X: readFeatures(opts.x), paths: null, failed: 0 };
   }
   if (opts.db !== undefined) {
@@ -74,7 +72,7 @@ async function loadInputs(
   const { model: videomae, embedder } = await loadSpaceEmbedder(space, opts);
   try {
     const { X, paths, failures } = await embedVideoFeatures(embedder, files);
-    for (const failure of failures) process.stderr.write(`vidmae: ${failure.message}\n`);
+    for (const failure of failures) say(failure.message);
     return { X, paths, failed: failures.length };
   } finally {
     await videomae.release();
@@ -99,7 +97,7 @@ export function registerPredict(program: Command): void {
     .option("--videos <paths...>", "with --db: only these stored videos")
     .option("--x <npy>", "predict the rows of a float [N, D] .npy file")
     .option("--json", 'print {"classes", "predictions", "probabilities", "paths"} as one JSON object')
-    .option("--threads <n>", "onnxruntime intra-op threads (video files)")
+    .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads (video files)"))
     .option("--provider <cpu|cuda>", "execution provider for video files (default cpu)")
     .action(
       action(async (files: string[], raw: Record<string, unknown>) => {
@@ -115,9 +113,11 @@ export function registerPredict(program: Command): void {
           return;
         }
         predictions.forEach((label, i) => {
-          const where = paths === null ? `row ${i}` : paths[i];
+          const where = paths === null ? `row ${i}` : displayPath(paths[i]);
           const p = probabilities?.[i][classes.indexOf(label)];
-          process.stdout.write(`${where}\t${label}${p === undefined ? "" : `\t${p.toFixed(4)}`}\n`);
+          process.stdout.write(
+            `${where}\t${escapeControls(String(label))}${p === undefined ? "" : `\t${p.toFixed(4)}`}\n`,
+          );
         });
       }),
     );

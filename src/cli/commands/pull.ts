@@ -1,12 +1,17 @@
 /** `vidmae pull`: download a checkpoint into the Hugging Face cache. */
 import type { Command } from "commander";
 import { z } from "zod";
+import { isSafeRelativePath } from "../../model/hub/files.js";
 import { pullModel } from "../../model/hub/pull.js";
 import { parseOptions } from "../options.js";
 import { downloadBar } from "../progress.js";
-import { action } from "../run.js";
+import { action, say } from "../run.js";
+import { displayPath } from "../../errors.js";
 
-const schema = z.object({ revision: z.string().min(1).optional() });
+/** The library checks the revision too; checking it here names the flag as typed. */
+const schema = z.object({
+  revision: z.string().refine(isSafeRelativePath, { error: "a branch, tag or commit" }).optional(),
+});
 
 /**
  * Registers `pull`.
@@ -31,8 +36,8 @@ export function registerPull(program: Command): void {
         const how = result.fromCache
           ? "from the cache"
           : `${(result.downloadedBytes / 1e6).toFixed(1)} MB downloaded`;
-        process.stdout.write(`${result.dir}\n`);
-        process.stderr.write(`vidmae: ${repo}@${result.commit}: ${result.files.join(", ")} (${how})\n`);
+        process.stdout.write(`${displayPath(result.dir)}\n`);
+        say(`${repo}@${result.commit}: ${result.files.map(displayPath).join(", ")} (${how})`);
       }),
     );
 }

@@ -9,22 +9,20 @@ import type { Embedder } from "../../embed/embedder.js";
 import { queueNameSchema } from "../../distributed/names.js";
 import { EmbedQueue } from "../../distributed/queue.js";
 import { distributeCollection } from "../../distributed/run.js";
-import { formatQueueStatus, queueStatus } from "../../distributed/status.js";
+import { type QueueStatus, formatQueueStatus, queueStatus } from "../../distributed/status.js";
 import { redactUrl } from "../../store/postgres.js";
 import type { EmbeddingStore } from "../../store/types.js";
-import { parseOptions, positiveInt } from "../options.js";
-import { action } from "../run.js";
-
-const nonNegativeInt = (expected = "non-negative integer") =>
-  z.coerce.number({ error: expected }).int({ error: expected }).nonnegative({ error: expected });
+import { LIMITS, parseOptions } from "../options.js";
+import { action, say } from "../run.js";
+import { displayPath, escapeControls } from "../../errors.js";
 
 /** The flags `vidmae embed` takes for a distributed run. */
 export const queueEmbedOptionsSchema = z.object({
   queue: z.string().min(1).optional(),
   queueName: queueNameSchema.optional(),
   wait: z.boolean().default(true),
-  attempts: positiveInt().default(3),
-  retryDelay: nonNegativeInt().default(10_000),
+  attempts: LIMITS.attempts.schema().default(3),
+  retryDelay: LIMITS.retryDelayMs.schema().default(10_000),
 });
 
 /** Parsed distributed-run flags. */
@@ -44,10 +42,13 @@ export function addQueueEmbedOptions(command: Command): Command {
     )
     .option("--queue-name <name>", "with --queue: the queue (default vidmae-embed)")
     .option("--no-wait", "with --queue: return once the jobs are enqueued")
-    .option("--attempts <n>", "with --queue: tries per video before it is recorded as failed (default 3)")
+    .option(
+      "--attempts <n>",
+      LIMITS.attempts.help("with --queue: tries per video before it is recorded as failed", 3),
+    )
     .option(
       "--retry-delay <ms>",
-      "with --queue: delay before the first retry, doubling after each (default 10000)",
+      LIMITS.retryDelayMs.help("with --queue: delay before the first retry, doubling after each", 10_000),
     );
 }
 
@@ -83,17 +84,31 @@ export async function embedOnQueue(
     onEvent: opts.onEvent,
   });
   if (!summary.waited)
-    process.stderr.write(
-      `vidmae: enqueued ${summary.added} videos (${summary.alreadyQueued} were queued already); ` +
-        `follow with: vidmae queue status --queue ${redactUrl(opts.queue)}\n`,
+    say(
+      `enqueued ${summary.added} videos (${summary.alreadyQueued} were queued already); ` +
+        `follow with: vidmae queue status --queue ${redactUrl(opts.queue)}`,
     );
   return summary;
+}
+
+/** The status with what workers and jobs named (ids, file names, failure reasons) escaped, for the text view. */
+function printable(status: QueueStatus): QueueStatus {
+  return {
+    ...status,
+    workers: status.workers.map((w) => ({ ...w, id: escapeControls(w.id) })),
+    failedJobs: status.failedJobs.map((f) => ({
+      ...f,
+      jobId: escapeControls(f.jobId),
+      uri: f.uri === null ? null : displayPath(f.uri),
+      reason: escapeControls(f.reason),
+    })),
+  };
 }
 
 const statusSchema = z.object({
   queue: z.string().min(1),
   queueName: queueNameSchema.optional(),
-  failed: nonNegativeInt().default(10),
+  failed: LIMITS.failedListed.schema().default(10),
   json: z.boolean().default(false),
 });
 
@@ -110,7 +125,7 @@ export function registerQueue(program: Command): void {
     .description("waiting, active, done and failed jobs, throughput, and each live worker's rate")
     .requiredOption("--queue <redis-url>", "the queue's Redis, e.g. redis://queue.internal:6379")
     .option("--queue-name <name>", "the queue (default vidmae-embed)")
-    .option("--failed <n>", "list this many of the latest failures (default 10)")
+    .option("--failed <n>", LIMITS.failedListed.help("list this many of the latest failures", 10))
     .option("--json", "print the status as one JSON object")
     .action(
       action(async (raw: Record<string, unknown>) => {
@@ -122,7 +137,9 @@ export function registerQueue(program: Command): void {
         });
         try {
           const status = await queueStatus(q, { failedLimit: opts.failed });
-          process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : formatQueueStatus(status));
+          process.stdout.write(
+            opts.json ? `${JSON.stringify(status)}\n` : formatQueueStatus(printable(status)),
+          );
         } finally {
           await q.close();
         }

@@ -9,28 +9,33 @@ import { closeOnSignals, startServer } from "../../server/main.js";
 import { openStore } from "../../store/open.js";
 import { loadCliModel } from "../load-model.js";
 import {
+  LIMITS,
   addModelOptions,
   addSamplingOptions,
   modelOptionsSchema,
   parseOptions,
-  positiveInt,
   samplingOptionsSchema,
 } from "../options.js";
-import { action } from "../run.js";
+import { action, say } from "../run.js";
 
-const positive = (expected = "positive number") =>
-  z.coerce.number({ error: expected }).positive({ error: expected }).finite({ error: expected });
+/** The service's defaults in the units of the flags. */
+const DEFAULTS = {
+  maxUploadMb: DEFAULT_SERVER_OPTIONS.maxUploadBytes / 2 ** 20,
+  maxDurationS: DEFAULT_SERVER_OPTIONS.maxDurationSec,
+  maxPixels: DEFAULT_SERVER_OPTIONS.maxPixels,
+  timeoutS: DEFAULT_SERVER_OPTIONS.timeoutMs / 1000,
+  queueSize: DEFAULT_SERVER_OPTIONS.queueSize,
+  headersTimeoutS: DEFAULT_SERVER_OPTIONS.headersTimeoutMs / 1000,
+  requestTimeoutS: DEFAULT_SERVER_OPTIONS.requestTimeoutMs / 1000,
+  keepAliveTimeoutS: DEFAULT_SERVER_OPTIONS.keepAliveTimeoutMs / 1000,
+  maxConnections: DEFAULT_SERVER_OPTIONS.maxConnections,
+};
 
 const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
   db: z.string().min(1),
   pooling: z.enum(["auto", "mean", "head"], { error: "one of: auto, mean, head" }).default("auto"),
   classifier: z.string().min(1).optional(),
-  port: z.coerce
-    .number({ error: "integer in [0, 65535]" })
-    .int({ error: "integer in [0, 65535]" })
-    .min(0, { error: "integer in [0, 65535]" })
-    .max(65535, { error: "integer in [0, 65535]" })
-    .default(8080),
+  port: LIMITS.port.schema().default(8080),
   host: z.string().min(1).default("127.0.0.1"),
   apiKey: z
     .string()
@@ -40,15 +45,15 @@ const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
   allowRoot: z.array(z.string().min(1)).default([]),
   uploadsDir: z.string().min(1).optional(),
   tmpDir: z.string().min(1).default(DEFAULT_SERVER_OPTIONS.tmpDir),
-  maxUploadMb: positive().default(DEFAULT_SERVER_OPTIONS.maxUploadBytes / 2 ** 20),
-  maxDurationS: positive().default(DEFAULT_SERVER_OPTIONS.maxDurationSec),
-  maxPixels: positiveInt().default(DEFAULT_SERVER_OPTIONS.maxPixels),
-  timeoutS: positive().default(DEFAULT_SERVER_OPTIONS.timeoutMs / 1000),
-  queueSize: z.coerce
-    .number({ error: "non-negative integer" })
-    .int({ error: "non-negative integer" })
-    .min(0, { error: "non-negative integer" })
-    .default(DEFAULT_SERVER_OPTIONS.queueSize),
+  maxUploadMb: LIMITS.uploadMb.schema().default(DEFAULTS.maxUploadMb),
+  maxDurationS: LIMITS.seconds.schema().default(DEFAULTS.maxDurationS),
+  maxPixels: LIMITS.pixels.schema().default(DEFAULTS.maxPixels),
+  timeoutS: LIMITS.seconds.schema().default(DEFAULTS.timeoutS),
+  queueSize: LIMITS.queueSize.schema().default(DEFAULTS.queueSize),
+  headersTimeoutS: LIMITS.seconds.schema().default(DEFAULTS.headersTimeoutS),
+  requestTimeoutS: LIMITS.seconds.schema().default(DEFAULTS.requestTimeoutS),
+  keepAliveTimeoutS: LIMITS.seconds.schema().default(DEFAULTS.keepAliveTimeoutS),
+  maxConnections: LIMITS.connections.schema().default(DEFAULTS.maxConnections),
 });
 
 /**
@@ -70,7 +75,7 @@ export function registerServe(program: Command): void {
     .requiredOption("--db <file>", "the store (videos are read from and stored into the model's space)")
     .option("--pooling <auto|mean|head>", "as for vidmae embed: must match the stored embeddings")
     .option("--classifier <model.json>", "a model from vidmae train, for /v1/classify")
-    .option("--port <n>", "TCP port, 0 for any free one (default 8080)")
+    .option("--port <n>", LIMITS.port.help("TCP port, 0 for any free one", 8080))
     .option("--host <addr>", "address to listen on (default 127.0.0.1; 0.0.0.0 serves the network)")
     .option("--api-key <key>", "require Authorization: Bearer KEY on the API (default: $VIDMAE_API_KEY)")
     .option("--allow-root <dirs...>", 'directories JSON {"path"} inputs may name (default: none)')
@@ -79,11 +84,36 @@ export function registerServe(program: Command): void {
       "--tmp-dir <dir>",
       `where uploads are streamed while processed (default ${DEFAULT_SERVER_OPTIONS.tmpDir})`,
     )
-    .option("--max-upload-mb <n>", "largest upload (default 256)")
-    .option("--max-duration-s <n>", "longest video (default 600)")
-    .option("--max-pixels <n>", "largest frame, width x height (default 3840x2160)")
-    .option("--timeout-s <n>", "time from queueing to an answer for one video (default 120)")
-    .option("--queue-size <n>", "inference requests that may wait; more get 503 (default 8)")
+    .option("--max-upload-mb <n>", LIMITS.uploadMb.help("largest upload", DEFAULTS.maxUploadMb))
+    .option("--max-duration-s <n>", LIMITS.seconds.help("longest video", DEFAULTS.maxDurationS))
+    .option("--max-pixels <n>", LIMITS.pixels.help("largest frame, width x height", DEFAULTS.maxPixels))
+    .option(
+      "--timeout-s <n>",
+      LIMITS.seconds.help("time from queueing to an answer for one video", DEFAULTS.timeoutS),
+    )
+    .option(
+      "--queue-size <n>",
+      LIMITS.queueSize.help("inference requests that may wait; more get 503", DEFAULTS.queueSize),
+    )
+    .option(
+      "--headers-timeout-s <n>",
+      LIMITS.seconds.help("time a client has to send its request headers", DEFAULTS.headersTimeoutS),
+    )
+    .option(
+      "--request-timeout-s <n>",
+      LIMITS.seconds.help(
+        "time a client has to send a whole request, upload included",
+        DEFAULTS.requestTimeoutS,
+      ),
+    )
+    .option(
+      "--keep-alive-timeout-s <n>",
+      LIMITS.seconds.help("idle keep-alive connections are closed after this", DEFAULTS.keepAliveTimeoutS),
+    )
+    .option(
+      "--max-connections <n>",
+      LIMITS.connections.help("connections open at once; more are closed on accept", DEFAULTS.maxConnections),
+    )
     .action(
       action(async (raw: Record<string, unknown>) => {
         const opts = parseOptions(schema, raw);
@@ -121,6 +151,10 @@ export function registerServe(program: Command): void {
               maxPixels: opts.maxPixels,
               timeoutMs: Math.round(opts.timeoutS * 1000),
               queueSize: opts.queueSize,
+              headersTimeoutMs: Math.round(opts.headersTimeoutS * 1000),
+              requestTimeoutMs: Math.round(opts.requestTimeoutS * 1000),
+              keepAliveTimeoutMs: Math.round(opts.keepAliveTimeoutS * 1000),
+              maxConnections: opts.maxConnections,
             },
             logger: { level: process.env.VIDMAE_LOG_LEVEL ?? "info" },
           });
@@ -132,7 +166,7 @@ export function registerServe(program: Command): void {
         process.stderr.write(
           `vidmae: serving ${server.url}/ (API ${opts.apiKey ? "needs the API key" : "open"}; Ctrl-C to stop)\n`,
         );
-        await closeOnSignals(server, release, (line) => process.stderr.write(`vidmae: ${line}\n`));
+        await closeOnSignals(server, release, say);
       }),
     );
 }

@@ -1,14 +1,14 @@
 /** `vidmae similar`, `vidmae duplicates`, `vidmae search-moments`: distance means similarity. */
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
+import { VidmaeError, displayPath, escapeControls } from "../../errors.js";
 import { embedCollection } from "../../embed/collection.js";
 import { updateAnnIndex } from "../../search/ann.js";
 import { type SimilarHit, nearDuplicates, searchMoments, similarVideos } from "../../search/similar.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import type { EmbeddingSpace, EmbeddingStore, LoadedVectors } from "../../store/types.js";
 import { loadSpaceEmbedder } from "../load-model.js";
-import { parseOptions, positiveInt } from "../options.js";
+import { LIMITS, parseOptions } from "../options.js";
 import { action } from "../run.js";
 
 const common = z.object({
@@ -16,23 +16,23 @@ const common = z.object({
   space: z.string().min(1).optional(),
   metric: z.enum(["cosine", "l2"], { error: "one of: cosine, l2" }).default("cosine"),
   json: z.boolean().default(false),
-  threads: positiveInt().optional(),
+  threads: LIMITS.threads.schema().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
 });
 
 const similarSchema = common.extend({
-  id: positiveInt().optional(),
-  k: positiveInt().default(10),
+  id: LIMITS.id.schema().optional(),
+  k: LIMITS.k.schema().default(10),
   level: z.enum(["video", "clip"], { error: "one of: video, clip" }).default("video"),
   approximate: z.boolean().default(false),
   store: z.boolean().default(false),
 });
 
 const duplicatesSchema = common.extend({
-  threshold: z.coerce.number({ error: "a number" }).positive({ error: "a positive number" }).optional(),
+  threshold: LIMITS.threshold.schema().optional(),
 });
 
-const momentsSchema = common.extend({ k: positiveInt().default(10) });
+const momentsSchema = common.extend({ k: LIMITS.k.schema().default(10) });
 
 /** Opens the store and space, runs `fn`, closes the store. */
 async function withSpace<T>(
@@ -75,7 +75,8 @@ function printHits(hits: SimilarHit[], json: boolean): void {
   }
   for (const h of hits) {
     const range = h.startSec !== undefined ? `  [${formatTime(h.startSec)}–${formatTime(h.endSec!)}]` : "";
-    process.stdout.write(`${h.distance.toFixed(4)}  ${h.path}${range}${h.label ? `  (${h.label})` : ""}\n`);
+    const label = h.label ? `  (${escapeControls(h.label)})` : "";
+    process.stdout.write(`${h.distance.toFixed(4)}  ${displayPath(h.path)}${range}${label}\n`);
   }
 }
 
@@ -103,7 +104,7 @@ export function registerSimilar(program: Command): void {
       .option("--space <id|key>", "embedding space (default: the only one)")
       .option("--metric <cosine|l2>", "distance (default cosine: 1 - cosine similarity)")
       .option("--json", "print JSON")
-      .option("--threads <n>", "onnxruntime intra-op threads (when a video is embedded)")
+      .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads (when a video is embedded)"))
       .option("--provider <cpu|cuda>", "execution provider (when a video is embedded)");
 
   flags(
@@ -111,8 +112,8 @@ export function registerSimilar(program: Command): void {
       .command("similar [video]")
       .description("nearest stored videos (or clips) to a video file or a stored video"),
   )
-    .option("--id <id>", "a stored video's id instead of a file")
-    .option("--k <k>", "how many (default 10)")
+    .option("--id <id>", LIMITS.id.help("a stored video's id instead of a file"))
+    .option("--k <k>", LIMITS.k.help("how many", 10))
     .option(
       "--level <video|clip>",
       "compare with videos (default) or with clips, which carry their time ranges",
@@ -160,7 +161,10 @@ export function registerSimilar(program: Command): void {
     );
 
   flags(program.command("duplicates").description("groups of near-duplicate videos"))
-    .option("--threshold <d>", "largest distance inside a group (default 0.02 cosine distance)")
+    .option(
+      "--threshold <d>",
+      LIMITS.threshold.help("largest distance inside a group", "0.02 cosine distance"),
+    )
     .action(
       action(async (raw: Record<string, unknown>) => {
         const opts = parseOptions(duplicatesSchema, raw);
@@ -172,7 +176,9 @@ export function registerSimilar(program: Command): void {
           if (opts.json) process.stdout.write(`${JSON.stringify(groups)}\n`);
           else
             groups.forEach((g, i) =>
-              process.stdout.write(`group ${i + 1}:\n${g.videos.map((v) => `  ${v.path}`).join("\n")}\n`),
+              process.stdout.write(
+                `group ${i + 1}:\n${g.videos.map((v) => `  ${displayPath(v.path)}`).join("\n")}\n`,
+              ),
             );
         });
       }),
@@ -183,7 +189,7 @@ export function registerSimilar(program: Command): void {
       .command("search-moments <video>")
       .description("the time ranges inside stored videos that best match a query video or clip"),
   )
-    .option("--k <k>", "how many ranges (default 10)")
+    .option("--k <k>", LIMITS.k.help("how many ranges", 10))
     .action(
       action(async (video: string, raw: Record<string, unknown>) => {
         const opts = parseOptions(momentsSchema, raw);
@@ -200,7 +206,7 @@ export function registerSimilar(program: Command): void {
           else
             for (const m of moments)
               process.stdout.write(
-                `${m.score.toFixed(4)}  ${m.path}  [${formatTime(m.startSec)}–${formatTime(m.endSec)}]\n`,
+                `${m.score.toFixed(4)}  ${displayPath(m.path)}  [${formatTime(m.startSec)}–${formatTime(m.endSec)}]\n`,
               );
         });
       }),

@@ -1,13 +1,13 @@
 /** `vidmae train`: fit a pipeline on a store's labelled embeddings (or on arrays) and save it as a model file. */
 import type { Command } from "commander";
 import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
+import { VidmaeError, displayPath } from "../../errors.js";
 import { loadLabelledData, type DataSource, type LabelledData } from "../../classify/dataset.js";
 import { crossValidationFolds, evaluateClassifier, formatEvaluation } from "../../classify/evaluate.js";
 import { describeModelSpace, modelSpace, SavedModel } from "../../classify/model-file.js";
 import { DEFAULT_PIPELINE_SPEC, pipelineFromSpec } from "../../classify/spec.js";
-import { parseOptions, positiveInt } from "../options.js";
-import { action } from "../run.js";
+import { LIMITS, parseOptions } from "../options.js";
+import { action, say } from "../run.js";
 
 /** The input flags `train` and `evaluate` share, parsed. */
 export const dataOptionsSchema = z.object({
@@ -16,11 +16,7 @@ export const dataOptionsSchema = z.object({
   x: z.string().min(1).optional(),
   y: z.string().min(1).optional(),
   pipeline: z.string().default(DEFAULT_PIPELINE_SPEC),
-  seed: z.coerce
-    .number({ error: "non-negative integer" })
-    .int({ error: "non-negative integer" })
-    .nonnegative({ error: "non-negative integer" })
-    .default(0),
+  seed: LIMITS.seed.schema().default(0),
 });
 
 /**
@@ -37,7 +33,7 @@ export function addDataOptions(command: Command): Command {
     .option("--x <npy>", "feature matrix (float [N, D] .npy) made elsewhere, instead of --db")
     .option("--y <txt>", "labels for --x, one per line")
     .option("--pipeline <spec>", `pipeline SPEC (default ${DEFAULT_PIPELINE_SPEC})`)
-    .option("--seed <n>", "seed of the fold shuffle and of the held-out split (default 0)");
+    .option("--seed <n>", LIMITS.seed.help("seed of the fold shuffle and of the held-out split", 0));
 }
 
 /**
@@ -71,16 +67,12 @@ export function reportData(data: LabelledData): void {
   const from =
     data.space === null ? "" : ` from space ${data.space.id} ${describeModelSpace(modelSpace(data.space))}`;
   const skipped = data.skipped > 0 ? `; ${data.skipped} without a label skipped` : "";
-  process.stderr.write(
-    `vidmae: ${data.y.length} labelled rows${from}${skipped}; ${data.X.cols} features, ${classes} classes\n`,
-  );
+  say(`${data.y.length} labelled rows${from}${skipped}; ${data.X.cols} features, ${classes} classes`);
 }
 
 const schema = dataOptionsSchema.extend({
   out: z.string().min(1),
-  cv: positiveInt("integer of at least 2")
-    .refine((k) => k >= 2, { error: "integer of at least 2" })
-    .optional(),
+  cv: LIMITS.folds.schema().optional(),
 });
 
 /**
@@ -96,7 +88,10 @@ export function registerTrain(program: Command): void {
       .description("fit a pipeline on labelled embeddings (videos without a label are skipped) and save it"),
   )
     .requiredOption("--out <file>", "the model file to write (JSON)")
-    .option("--cv <k>", "first print k-fold stratified cross-validation metrics, then fit on everything")
+    .option(
+      "--cv <k>",
+      LIMITS.folds.help("first print k-fold stratified cross-validation metrics, then fit on everything"),
+    )
     .action(
       action(async (raw: Record<string, unknown>) => {
         const opts = parseOptions(schema, raw);
@@ -119,7 +114,7 @@ export function registerTrain(program: Command): void {
         const model = SavedModel.fit(data, opts.pipeline, { metrics });
         await model.save(opts.out);
         process.stdout.write(
-          `saved ${opts.out}: ${opts.pipeline}, ${model.info.classes.length} classes, ${model.info.nSamples} rows x ${model.info.nFeatures} features\n`,
+          `saved ${displayPath(opts.out)}: ${opts.pipeline}, ${model.info.classes.length} classes, ${model.info.nSamples} rows x ${model.info.nFeatures} features\n`,
         );
       }),
     );

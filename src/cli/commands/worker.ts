@@ -4,26 +4,21 @@ import { z } from "zod";
 import { type WorkerEvent, runWorker } from "../../distributed/worker.js";
 import { queueNameSchema } from "../../distributed/names.js";
 import { openStore } from "../../store/open.js";
-import { parseOptions, positiveInt } from "../options.js";
-import { action } from "../run.js";
-
-const port = z.coerce
-  .number({ error: "port number (0-65535)" })
-  .int({ error: "port number (0-65535)" })
-  .min(0, { error: "port number (0-65535)" })
-  .max(65535, { error: "port number (0-65535)" });
+import { displayPath, escapeControls } from "../../errors.js";
+import { LIMITS, parseOptions } from "../options.js";
+import { action, say } from "../run.js";
 
 const schema = z.object({
   queue: z.string().min(1),
   db: z.string().min(1),
   queueName: queueNameSchema.optional(),
   id: z.string().min(1).optional(),
-  concurrency: positiveInt().default(1),
-  threads: positiveInt().optional(),
+  concurrency: LIMITS.concurrency.schema().default(1),
+  threads: LIMITS.threads.schema().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
-  batch: positiveInt().default(1),
-  lockMs: positiveInt().default(30_000),
-  metricsPort: port.optional(),
+  batch: LIMITS.batch.schema().default(1),
+  lockMs: LIMITS.lockMs.schema().default(30_000),
+  metricsPort: LIMITS.port.schema().optional(),
   metricsHost: z.string().min(1).default("0.0.0.0"),
   json: z.boolean().default(false),
 });
@@ -35,14 +30,15 @@ function printer(json: boolean, where: () => string): (e: WorkerEvent) => void {
     const line = {
       ready: () => `ready on ${where()}`,
       active: () => null,
-      done: () => e.type === "done" && `done ${e.uri} (${e.clips} clips in ${e.seconds.toFixed(1)} s)`,
-      skipped: () => e.type === "skipped" && `skipped ${e.uri} (already stored)`,
+      done: () =>
+        e.type === "done" && `done ${displayPath(e.uri)} (${e.clips} clips in ${e.seconds.toFixed(1)} s)`,
+      skipped: () => e.type === "skipped" && `skipped ${displayPath(e.uri)} (already stored)`,
       failed: () =>
         e.type === "failed" &&
-        `failed ${e.uri} (attempt ${e.attempt} of ${e.attempts}${e.final ? ", recorded as failed" : ", will retry"}): ${e.code} ${e.message}`,
+        `failed ${displayPath(e.uri)} (attempt ${e.attempt} of ${e.attempts}${e.final ? ", recorded as failed" : ", will retry"}): ${e.code} ${e.message}`,
       error: () => e.type === "error" && `error: ${e.message}`,
     }[e.type]();
-    if (line) process.stderr.write(`vidmae worker ${e.worker}: ${line}\n`);
+    if (line) process.stderr.write(`vidmae worker ${escapeControls(`${e.worker}: ${line}`)}\n`);
   };
 }
 
@@ -65,17 +61,20 @@ export function registerWorker(program: Command): void {
     )
     .option("--queue-name <name>", "the queue (default vidmae-embed)")
     .option("--id <name>", "this worker's name in `vidmae queue status` (default <hostname>:<pid>)")
-    .option("--concurrency <n>", "videos in parallel, so decoding overlaps inference (default 1)")
-    .option("--threads <n>", "onnxruntime intra-op threads")
+    .option(
+      "--concurrency <n>",
+      LIMITS.concurrency.help("videos in parallel, so decoding overlaps inference", 1),
+    )
+    .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads"))
     .option("--provider <cpu|cuda>", "execution provider (default cpu)")
-    .option("--batch <n>", "clips per inference batch (default 1)")
+    .option("--batch <n>", LIMITS.batch.help("clips per inference batch", 1))
     .option(
       "--lock-ms <ms>",
-      "a job this worker stops renewing moves to another worker after this (default 30000)",
+      LIMITS.lockMs.help("a job this worker stops renewing moves to another worker after this", 30_000),
     )
     .option(
       "--metrics-port <port>",
-      "serve Prometheus metrics at http://<host>:<port>/metrics (0: any free port)",
+      LIMITS.port.help("serve Prometheus metrics at http://<host>:<port>/metrics (0: any free port)"),
     )
     .option("--metrics-host <address>", "address for the metrics endpoint (default 0.0.0.0)")
     .option("--json", "one JSON line per event on stdout")
@@ -96,7 +95,7 @@ export function registerWorker(program: Command): void {
           lockMs: opts.lockMs,
           metricsPort: opts.metricsPort,
           metricsHost: opts.metricsHost,
-          onWarning: (m) => process.stderr.write(`vidmae: warning: ${m}\n`),
+          onWarning: (m) => say(`warning: ${m}`),
           onEvent: (e) => {
             if (e.type === "ready")
               metrics = `queue ${e.queue}${e.metricsPort === null ? "" : `, metrics on port ${e.metricsPort}`}`;
@@ -112,7 +111,9 @@ export function registerWorker(program: Command): void {
           const stop = (signal: NodeJS.Signals) => {
             if (stopping) process.exit(130);
             stopping = true;
-            process.stderr.write(`vidmae worker ${worker.id}: ${signal}: finishing the jobs in progress\n`);
+            process.stderr.write(
+              `vidmae worker ${escapeControls(worker.id)}: ${signal}: finishing the jobs in progress\n`,
+            );
             resolve();
           };
           let stopping = false;
