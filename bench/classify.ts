@@ -2,17 +2,18 @@
  * Timing of the classify estimators on the real workload's shape: 10 000 synthetic 768-d embeddings in 10
  * classes (Gaussian clusters). Add an estimator by appending a row to ESTIMATORS.
  */
-import type { Classifier, DenseMatrix, Estimator, Transformer } from "../src/classify/base.js";
-import { KNeighborsClassifier } from "../src/classify/k-neighbors.js";
-import { LinearDiscriminantAnalysis } from "../src/classify/lda.js";
-import { LinearSVC } from "../src/classify/linear-svc.js";
-import { LogisticRegression } from "../src/classify/logistic-regression.js";
-import { MLPClassifier } from "../src/classify/mlp.js";
-import { NearestCentroid } from "../src/classify/nearest-centroid.js";
-import { Normalizer } from "../src/classify/normalizer.js";
-import { PCA } from "../src/classify/pca.js";
-import { RandomState } from "../src/classify/random-state.js";
-import { StandardScaler } from "../src/classify/standard-scaler.js";
+import type { Classifier, Estimator, Transformer } from "../src/classify/base.js";
+import type { DenseMatrix } from "../src/numeric/matrix.js";
+import { KNeighborsClassifier } from "../src/classify/neighbors/k-neighbors.js";
+import { LinearDiscriminantAnalysis } from "../src/classify/discriminant/lda.js";
+import { LinearSVC } from "../src/classify/linear/linear-svc.js";
+import { LogisticRegression } from "../src/classify/linear/logistic-regression.js";
+import { MLPClassifier } from "../src/classify/neural-network/mlp.js";
+import { NearestCentroid } from "../src/classify/neighbors/nearest-centroid.js";
+import { Normalizer } from "../src/classify/preprocessing/normalizer.js";
+import { PCA } from "../src/classify/decomposition/pca.js";
+import { RandomState } from "../src/numeric/random-state.js";
+import { StandardScaler } from "../src/classify/preprocessing/standard-scaler.js";
 
 /**
  * Estimators to time: transformers are timed on fit and transform, classifiers on fit and predict. A third

@@ -129,34 +129,33 @@ export { DEFAULT_QUEUE_NAME, jobIdFor } from "./distributed/names.js";
 export { type WorkerSnapshot } from "./distributed/stats.js";
 
 // Estimators with scikit-learn's contract.
+export { type DenseMatrix, type Matrix } from "./numeric/matrix.js";
 export {
-  type DenseMatrix,
-  type Matrix,
   type Label,
   type Estimator,
   type Transformer,
   type Classifier,
-  estimatorFromJSON,
 } from "./classify/base.js";
-export { StandardScaler } from "./classify/standard-scaler.js";
-export { Normalizer } from "./classify/normalizer.js";
-export { PCA } from "./classify/pca.js";
-export { LinearDiscriminantAnalysis } from "./classify/lda.js";
-export { LogisticRegression } from "./classify/logistic-regression.js";
-export { LinearSVC } from "./classify/linear-svc.js";
-export { KNeighborsClassifier } from "./classify/k-neighbors.js";
-export { NearestCentroid } from "./classify/nearest-centroid.js";
-export { MLPClassifier } from "./classify/mlp.js";
+export { ESTIMATORS, estimatorFromJSON } from "./classify/registry.js";
+export { StandardScaler } from "./classify/preprocessing/standard-scaler.js";
+export { Normalizer } from "./classify/preprocessing/normalizer.js";
+export { PCA } from "./classify/decomposition/pca.js";
+export { LinearDiscriminantAnalysis } from "./classify/discriminant/lda.js";
+export { LogisticRegression } from "./classify/linear/logistic-regression.js";
+export { LinearSVC } from "./classify/linear/linear-svc.js";
+export { KNeighborsClassifier } from "./classify/neighbors/k-neighbors.js";
+export { NearestCentroid } from "./classify/neighbors/nearest-centroid.js";
+export { MLPClassifier } from "./classify/neural-network/mlp.js";
 export { Pipeline, type PipelineStep } from "./classify/pipeline.js";
-export { StratifiedKFold, type Fold } from "./classify/stratified-k-fold.js";
+export { StratifiedKFold, type Fold } from "./classify/model-selection/stratified-k-fold.js";
 export {
   crossValidate,
   type CrossValidateOptions,
   type CrossValidateResult,
-} from "./classify/cross-validation.js";
-export { GridSearchCV, parameterGrid } from "./classify/grid-search.js";
+} from "./classify/model-selection/cross-validation.js";
+export { GridSearchCV, parameterGrid } from "./classify/model-selection/grid-search.js";
 export { cloneEstimator } from "./classify/clone.js";
-export { RandomState } from "./classify/random-state.js";
+export { RandomState } from "./numeric/random-state.js";
 export {
   accuracyScore,
   balancedAccuracyScore,
@@ -167,8 +166,8 @@ export {
   f1Score,
   confusionMatrix,
   classificationReport,
-} from "./classify/metrics.js";
-export { readNpy, writeNpy, parseNpy, encodeNpy } from "./classify/npy.js";
+} from "./classify/metrics/classification.js";
+export { readNpy, writeNpy, parseNpy, encodeNpy } from "./io/npy.js";
 
 // Training, evaluation, saved models (vidmae train / evaluate / predict).
 export {

@@ -1,55 +1,15 @@
 /**
  * The estimator contract, modelled on scikit-learn's: matrices in, constructor options that are only stored,
  * `fit` that validates and learns state named with a trailing underscore, `getParams`/`setParams` with sklearn's
- * names, and a JSON envelope (library, version, estimator name) that a registry can revive by name.
+ * names, and a JSON envelope (library, version, estimator name) that the registry (registry.ts) revives by name.
  */
 import { invalidParameterError } from "../errors.js";
 import { VERSION } from "../version.js";
+import type { DenseMatrix, Matrix } from "../numeric/matrix.js";
 import { checkParams, type ParamSchema, type ParamsOf } from "./params.js";
-
-/**
- * A row-major matrix: `data[i * cols + j]` is row `i`, column `j`. Estimators accept float32 or float64 and
- * return float64 (they compute in float64, as sklearn does).
- *
- * @example
- * const X: DenseMatrix = { data: new Float32Array([1, 2, 3, 4]), rows: 2, cols: 2 };
- */
-export interface DenseMatrix<T extends Float32Array | Float64Array = Float32Array | Float64Array> {
-  data: T;
-  rows: number;
-  cols: number;
-}
-
-/**
- * Any accepted feature matrix: one array per sample, or a {@link DenseMatrix}.
- *
- * @example
- * const X: Matrix = [[5.1, 3.5], [4.9, 3.0]];
- */
-export type Matrix = readonly (readonly number[])[] | DenseMatrix;
 
 /** A class label: strings or numbers (never a mix within one target). */
 export type Label = string | number;
-
-/**
- * Allocates a zero-filled float64 matrix.
- *
- * @example
- * const out = zeros(2, 3); // out.data.length === 6
- */
-export function zeros(rows: number, cols: number): DenseMatrix<Float64Array> {
-  return { data: new Float64Array(rows * cols), rows, cols };
-}
-
-/**
- * Copies a dense matrix into one plain array per row.
- *
- * @example
- * toArray(zeros(1, 2)); // [[0, 0]]
- */
-export function toArray(m: DenseMatrix): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-}
 
 /**
  * What every serialised estimator looks like. `state` is null for an unfitted estimator.
@@ -110,23 +70,10 @@ export interface Classifier extends Estimator {
   decisionFunction?(X: Matrix): DenseMatrix<Float64Array>;
 }
 
-/** A class that can revive its own JSON (every {@link BaseEstimator} subclass, a pipeline). */
+/** A class that can revive its own JSON (every {@link BaseEstimator} subclass); listed in classify/registry.ts. */
 export interface EstimatorClass {
   new (): Estimator;
   fromJSON(json: unknown): Estimator;
-}
-
-const registry = new Map<string, EstimatorClass>();
-
-/**
- * Makes an estimator class revivable by name through {@link estimatorFromJSON}; each estimator module registers
- * itself when imported.
- *
- * @example
- * registerEstimator(LogisticRegression);
- */
-export function registerEstimator(cls: EstimatorClass): void {
-  registry.set(new cls().estimatorName, cls);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -152,26 +99,6 @@ export function parseEstimatorJSON(json: unknown, expected?: string): EstimatorJ
     throw invalidParameterError("json.state", "an object or null", json.state);
   }
   return json as unknown as EstimatorJSON;
-}
-
-/**
- * Revives any registered estimator from its JSON, dispatching on the `estimator` name.
- *
- * @throws VidmaeError E_INVALID_ARGUMENT for a malformed JSON or an unregistered estimator name
- * @example
- * const model = estimatorFromJSON(JSON.parse(fs.readFileSync("model.json", "utf8")));
- */
-export function estimatorFromJSON(json: unknown): Estimator {
-  const { estimator } = parseEstimatorJSON(json);
-  const cls = registry.get(estimator);
-  if (cls === undefined) {
-    throw invalidParameterError(
-      "json.estimator",
-      `one of: ${[...registry.keys()].sort().join(", ")}`,
-      estimator,
-    );
-  }
-  return cls.fromJSON(json);
 }
 
 /**

@@ -12,8 +12,8 @@ import type { VideoMAE } from "../model/videomae/model.js";
 import { openStore, selectSpace } from "../store/open.js";
 import { normalizeSpaceSpec, spaceKey } from "../store/space.js";
 import type { EmbeddingSpace, EmbeddingSpaceSpec, EmbeddingStore } from "../store/types.js";
-import type { DenseMatrix } from "./base.js";
-import { npyToMatrix, readNpy } from "./npy.js";
+import type { DenseMatrix } from "../numeric/matrix.js";
+import { npyToMatrix, readNpy } from "../io/npy.js";
 
 /**
  * A labelled feature matrix: row `i` of `X` has label `y[i]` (and came from `paths[i]` when read from a store).

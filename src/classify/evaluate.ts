@@ -4,8 +4,9 @@
  * own scores; a held-out split or a separate test set is the one-fold case of the same code.
  */
 import { VidmaeError, invalidParameterError } from "../errors.js";
-import type { Classifier, DenseMatrix, Label, Matrix } from "./base.js";
-import { crossValidate } from "./cross-validation.js";
+import type { Classifier, Label } from "./base.js";
+import type { DenseMatrix, Matrix } from "../numeric/matrix.js";
+import { crossValidate } from "./model-selection/cross-validation.js";
 import {
   accuracyScore,
   balancedAccuracyScore,
@@ -14,12 +15,12 @@ import {
   f1Score,
   topKAccuracyScore,
   uniqueLabels,
-} from "./metrics.js";
-import { pairwiseMean, pairwiseStd } from "./pairwise-sum.js";
+} from "./metrics/classification.js";
+import { pairwiseMean, pairwiseStd } from "../numeric/pairwise-sum.js";
 import { Pipeline } from "./pipeline.js";
-import { RandomState } from "./random-state.js";
-import { StratifiedKFold, type Fold } from "./stratified-k-fold.js";
-import { stratifiedShuffleSplit } from "./stratified-shuffle-split.js";
+import { RandomState } from "../numeric/random-state.js";
+import { StratifiedKFold, type Fold } from "./model-selection/stratified-k-fold.js";
+import { stratifiedShuffleSplit } from "./model-selection/stratified-shuffle-split.js";
 import { toDense } from "./validation.js";
 
 /**

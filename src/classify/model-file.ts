@@ -10,14 +10,9 @@ import { parseInput, spaceSpecSchema } from "../store/input.js";
 import { normalizeSpaceSpec, spaceKey } from "../store/space.js";
 import type { EmbeddingSpaceSpec } from "../store/types.js";
 import { VERSION } from "../version.js";
-import {
-  estimatorFromJSON,
-  toArray,
-  type Classifier,
-  type EstimatorJSON,
-  type Label,
-  type Matrix,
-} from "./base.js";
+import { type Classifier, type EstimatorJSON, type Label } from "./base.js";
+import { estimatorFromJSON } from "./registry.js";
+import { toArray, type Matrix } from "../numeric/matrix.js";
 import { probabilities, type EvaluationReport } from "./evaluate.js";
 import { pipelineFromSpec } from "./spec.js";
 

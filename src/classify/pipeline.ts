@@ -5,17 +5,14 @@
 import { NotFittedError, VidmaeError, invalidParameterError } from "../errors.js";
 import { VERSION } from "../version.js";
 import {
-  estimatorFromJSON,
   parseEstimatorJSON,
-  registerEstimator,
   type Classifier,
-  type DenseMatrix,
   type Estimator,
   type EstimatorJSON,
   type Label,
-  type Matrix,
   type Transformer,
 } from "./base.js";
+import { type DenseMatrix, type Matrix } from "../numeric/matrix.js";
 import { cloneEstimator } from "./clone.js";
 
 /**
@@ -261,14 +258,14 @@ export class Pipeline implements Classifier {
   }
 
   /**
-   * Revives a pipeline from {@link Pipeline.toJSON} output; each step's estimator class must be registered
-   * (importing its module registers it).
+   * Revives a pipeline from {@link Pipeline.toJSON} output, each step through `reviveStep` (the registry's
+   * `estimatorFromJSON`, which is how pipelines are normally revived).
    *
-   * @throws VidmaeError E_INVALID_ARGUMENT for a malformed JSON or an unregistered step estimator
+   * @throws VidmaeError E_INVALID_ARGUMENT for a malformed JSON or an unknown step estimator
    * @example
-   * const pipe = Pipeline.fromJSON(JSON.parse(fs.readFileSync("model.json", "utf8")));
+   * const pipe = Pipeline.fromJSON(JSON.parse(fs.readFileSync("model.json", "utf8")), estimatorFromJSON);
    */
-  static fromJSON(json: unknown): Pipeline {
+  static fromJSON(json: unknown, reviveStep: (json: unknown) => Estimator): Pipeline {
     const { params } = parseEstimatorJSON(json, "Pipeline");
     const steps = params.steps;
     const isStep = (s: unknown): s is [string, unknown] =>
@@ -276,8 +273,6 @@ export class Pipeline implements Classifier {
     if (!Array.isArray(steps) || !steps.every(isStep)) {
       throw invalidParameterError("json.params.steps", "a list of [name, estimator JSON]", steps);
     }
-    return new Pipeline(steps.map(([name, stepJSON]) => [name, estimatorFromJSON(stepJSON)]));
+    return new Pipeline(steps.map(([name, stepJSON]) => [name, reviveStep(stepJSON)]));
   }
 }
-
-registerEstimator(Pipeline);

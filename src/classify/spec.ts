@@ -8,16 +8,16 @@
  */
 import { VidmaeError } from "../errors.js";
 import type { Estimator } from "./base.js";
-import { KNeighborsClassifier } from "./k-neighbors.js";
-import { LinearDiscriminantAnalysis } from "./lda.js";
-import { LinearSVC } from "./linear-svc.js";
-import { LogisticRegression } from "./logistic-regression.js";
-import { MLPClassifier } from "./mlp.js";
-import { NearestCentroid } from "./nearest-centroid.js";
-import { Normalizer } from "./normalizer.js";
-import { PCA } from "./pca.js";
+import { KNeighborsClassifier } from "./neighbors/k-neighbors.js";
+import { LinearDiscriminantAnalysis } from "./discriminant/lda.js";
+import { LinearSVC } from "./linear/linear-svc.js";
+import { LogisticRegression } from "./linear/logistic-regression.js";
+import { MLPClassifier } from "./neural-network/mlp.js";
+import { NearestCentroid } from "./neighbors/nearest-centroid.js";
+import { Normalizer } from "./preprocessing/normalizer.js";
+import { PCA } from "./decomposition/pca.js";
 import { Pipeline, type PipelineStep } from "./pipeline.js";
-import { StandardScaler } from "./standard-scaler.js";
+import { StandardScaler } from "./preprocessing/standard-scaler.js";
 
 /** The pipeline `vidmae train` and `vidmae evaluate` use when `--pipeline` is not given. */
 export const DEFAULT_PIPELINE_SPEC = "standard-scaler,logistic-regression";

@@ -4,7 +4,8 @@
  * fitted state, feature counts, and one declarative parameter schema per estimator.
  */
 import { NotFittedError, VidmaeError, invalidParameterError } from "../errors.js";
-import type { DenseMatrix, Estimator, Label, Matrix } from "./base.js";
+import type { Estimator, Label } from "./base.js";
+import type { DenseMatrix, Matrix } from "../numeric/matrix.js";
 
 function isDense(X: unknown): X is DenseMatrix {
   if (typeof X !== "object" || X === null || Array.isArray(X)) return false;

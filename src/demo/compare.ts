@@ -2,10 +2,11 @@
  * The demo's comparison: simple classifiers on VideoMAE embeddings against the textbook reductions (PCA, LDA)
  * of raw downsampled pixels, all fitted and scored on one and the same stratified split.
  */
-import type { Label, Matrix } from "../classify/base.js";
+import type { Label } from "../classify/base.js";
+import type { Matrix } from "../numeric/matrix.js";
 import { evaluateClassifier } from "../classify/evaluate.js";
 import { pipelineFromSpec } from "../classify/spec.js";
-import type { Fold } from "../classify/stratified-k-fold.js";
+import type { Fold } from "../classify/model-selection/stratified-k-fold.js";
 import { toDense } from "../classify/validation.js";
 
 /** Which features a method reads. */

@@ -4,7 +4,7 @@
  * what PCA and LDA reduce in the textbook treatment of video classification. 8 frames of 8×8 by default: PCA
  * and LDA decompose a d × d scatter matrix, and d = 512 keeps that to about a second.
  */
-import type { DenseMatrix } from "../classify/base.js";
+import type { DenseMatrix } from "../numeric/matrix.js";
 import { resizeRgb } from "../preprocess/resize.js";
 import { decodeFrames } from "../video/decode.js";
 import { probeVideo } from "../video/probe.js";

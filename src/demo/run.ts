@@ -5,8 +5,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadStoreFeatures } from "../classify/dataset.js";
-import { RandomState } from "../classify/random-state.js";
-import { stratifiedShuffleSplit } from "../classify/stratified-shuffle-split.js";
+import { RandomState } from "../numeric/random-state.js";
+import { stratifiedShuffleSplit } from "../classify/model-selection/stratified-shuffle-split.js";
 import { VidmaeError } from "../errors.js";
 import { embedCollection } from "../embed/collection.js";
 import { Embedder } from "../embed/embedder.js";

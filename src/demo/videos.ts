@@ -5,7 +5,7 @@
  */
 import { mkdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { RandomState } from "../classify/random-state.js";
+import { RandomState } from "../numeric/random-state.js";
 import { VidmaeError, invalidParameterError } from "../errors.js";
 import { runTool } from "../video/run-tool.js";
 import { mapConcurrent } from "./concurrency.js";

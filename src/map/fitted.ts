@@ -2,7 +2,7 @@
  * What the map fitters (PCA/LDA, t-SNE, UMAP) share with the projection that calls them: points, the fit context
  * and the fitted map's shape. Kept apart from project.ts so the fitters never import the module that imports them.
  */
-import type { DenseMatrix } from "../classify/base.js";
+import type { DenseMatrix } from "../numeric/matrix.js";
 
 /**
  * A point of the map: x, y.

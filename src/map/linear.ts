@@ -3,9 +3,9 @@
  * (with a second axis from PCA when two classes give LDA only one).
  */
 import { VidmaeError } from "../errors.js";
-import type { DenseMatrix } from "../classify/base.js";
-import { LinearDiscriminantAnalysis } from "../classify/lda.js";
-import { PCA } from "../classify/pca.js";
+import type { DenseMatrix } from "../numeric/matrix.js";
+import { LinearDiscriminantAnalysis } from "../classify/discriminant/lda.js";
+import { PCA } from "../classify/decomposition/pca.js";
 import { toPoints, type FitContext, type FittedMap } from "./fitted.js";
 
 /**

@@ -5,7 +5,8 @@
  */
 import { basename } from "node:path";
 import { invalidParameterError } from "../errors.js";
-import type { Label, Matrix } from "../classify/base.js";
+import type { Label } from "../classify/base.js";
+import type { Matrix } from "../numeric/matrix.js";
 import { exactSearch } from "../search/exact.js";
 import { checkPositiveInt } from "../search/validate.js";
 import type { LoadedVectors } from "../store/types.js";

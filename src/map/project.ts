@@ -3,7 +3,7 @@
  * fitted map can place new vectors (a dropped video) among the stored ones.
  */
 import { VidmaeError, invalidParameterError } from "../errors.js";
-import type { DenseMatrix } from "../classify/base.js";
+import type { DenseMatrix } from "../numeric/matrix.js";
 import type { LoadedVectors, VectorRow } from "../store/types.js";
 import type { FitContext, FittedMap, Point } from "./fitted.js";
 import { fitLda, fitPca } from "./linear.js";

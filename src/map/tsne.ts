@@ -6,7 +6,7 @@
  */
 import { TSNE } from "@saehrimnir/druidjs";
 import { VidmaeError } from "../errors.js";
-import type { DenseMatrix } from "../classify/base.js";
+import type { DenseMatrix } from "../numeric/matrix.js";
 import { exactSearch } from "../search/exact.js";
 import type { FitContext, FittedMap, Point } from "./fitted.js";
 

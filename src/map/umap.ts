@@ -4,8 +4,8 @@
  */
 import { UMAP } from "umap-js";
 import { VidmaeError } from "../errors.js";
-import { toArray, type DenseMatrix } from "../classify/base.js";
-import { RandomState } from "../classify/random-state.js";
+import { toArray, type DenseMatrix } from "../numeric/matrix.js";
+import { RandomState } from "../numeric/random-state.js";
 import type { FitContext, FittedMap, Point } from "./fitted.js";
 
 /** umap-js's (and umap-learn's) default neighbourhood size. */

@@ -4,7 +4,8 @@
  * or new counts written by another process such as `vidmae embed`).
  */
 import { basename } from "node:path";
-import type { Label, Matrix } from "../classify/base.js";
+import type { Label } from "../classify/base.js";
+import type { Matrix } from "../numeric/matrix.js";
 import { buildMapData, type ColorBy, type MapData } from "../map/map-data.js";
 import type { MapMethod, MapModel } from "../map/project.js";
 import { videoThumbnail } from "../map/thumbnails.js";

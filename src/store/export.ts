@@ -5,9 +5,9 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { writeNpy } from "../classify/npy.js";
+import { writeNpy } from "../io/npy.js";
 import { invalidParameterError, wrapError } from "../errors.js";
-import { writeEmbeddingsParquet } from "./parquet.js";
+import { writeEmbeddingsParquet } from "../io/parquet.js";
 import {
   VECTOR_LEVELS,
   type EmbeddingStore,

@@ -3,6 +3,7 @@
  * today ({@link import("./sqlite.js").SqliteStore}); a PostgreSQL twin for distributed workers implements the same
  * logical schema later, which is why every method returns a Promise even where SQLite is synchronous.
  */
+import type { LoadedVectors, VectorRow } from "../io/vectors.js";
 
 /** How vectors are pooled from the encoder's tokens: mean of patch tokens, or the classification head's input. */
 export const POOLINGS = ["mean", "head"] as const;
@@ -213,35 +214,7 @@ export const VECTOR_LEVELS = ["video", "clip"] as const;
 /** One of {@link VECTOR_LEVELS}. */
 export type VectorLevel = (typeof VECTOR_LEVELS)[number];
 
-/**
- * What one row of a {@link LoadedVectors} matrix is; the clip fields are set at level `clip` only.
- *
- * @example
- * const row: VectorRow = { videoId: 3, path: "a.mp4", label: "cat", clipIndex: 1, crop: 0, startSec: 2, endSec: 4 };
- */
-export interface VectorRow {
-  videoId: number;
-  path: string;
-  label: string | null;
-  clipIndex?: number;
-  crop?: number;
-  startSec?: number;
-  endSec?: number;
-}
-
-/**
- * Vectors of a space as one row-major `[rows.length, dim]` matrix, rows ordered by video id, then clip index,
- * then crop.
- *
- * @example
- * const { dim, data, rows } = await store.loadVectors(space.id, { level: "video" });
- * const first = data.subarray(0, dim); // rows[0].path's vector
- */
-export interface LoadedVectors {
-  dim: number;
-  data: Float32Array;
-  rows: VectorRow[];
-}
+export type { LoadedVectors, VectorRow };
 
 /**
  * Progress of a space over the collection (videos with a path): how many are `ok`, `failed` or not attempted

@@ -6,15 +6,14 @@ import {
   decodeVector,
   encodeMatrix,
   encodeVector,
-  estimatorFromJSON,
   parseEstimatorJSON,
-  toArray,
-  zeros,
 } from "../../src/classify/base.js";
+import { estimatorFromJSON } from "../../src/classify/registry.js";
+import { toArray, zeros } from "../../src/numeric/matrix.js";
 import { toDense } from "../../src/classify/validation.js";
-import { LogisticRegression } from "../../src/classify/logistic-regression.js";
-import { PCA } from "../../src/classify/pca.js";
-import { StandardScaler } from "../../src/classify/standard-scaler.js";
+import { LogisticRegression } from "../../src/classify/linear/logistic-regression.js";
+import { PCA } from "../../src/classify/decomposition/pca.js";
+import { StandardScaler } from "../../src/classify/preprocessing/standard-scaler.js";
 import { VERSION } from "../../src/version.js";
 
 describe("matrices", () => {

@@ -11,7 +11,7 @@ import {
   loadStoreFeatures,
   readLabelsFile,
 } from "../../src/classify/dataset.js";
-import { writeNpy } from "../../src/classify/npy.js";
+import { writeNpy } from "../../src/io/npy.js";
 import { Embedder } from "../../src/embed/embedder.js";
 import { spaceSpecFor } from "../../src/embed/space.js";
 import { VidmaeError } from "../../src/errors.js";

@@ -1,12 +1,9 @@
 /** Contract tests every classifier must pass (sklearn's estimator checks, trimmed), and small data helpers. */
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import {
-  estimatorFromJSON,
-  type Classifier,
-  type DenseMatrix,
-  type Matrix,
-} from "../../src/classify/base.js";
+import { type Classifier } from "../../src/classify/base.js";
+import { estimatorFromJSON } from "../../src/classify/registry.js";
+import { type DenseMatrix, type Matrix } from "../../src/numeric/matrix.js";
 
 /** Stacks two matrices with the same column count (numpy's vstack). */
 export function concatRows(a: DenseMatrix, b: DenseMatrix): DenseMatrix<Float64Array> {

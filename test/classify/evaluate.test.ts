@@ -11,8 +11,8 @@ import {
   probabilities,
   withTestSet,
 } from "../../src/classify/evaluate.js";
-import { LinearSVC } from "../../src/classify/linear-svc.js";
-import { accuracyScore } from "../../src/classify/metrics.js";
+import { LinearSVC } from "../../src/classify/linear/linear-svc.js";
+import { accuracyScore } from "../../src/classify/metrics/classification.js";
 import { pipelineFromSpec } from "../../src/classify/spec.js";
 import { toDense } from "../../src/classify/validation.js";
 import { VidmaeError } from "../../src/errors.js";

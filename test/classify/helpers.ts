@@ -1,8 +1,8 @@
 /** Loads the scikit-learn reference fixtures (test/fixtures/sklearn) and compares outputs against them. */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DenseMatrix } from "../../src/classify/base.js";
-import { readNpy, type NpyArray } from "../../src/classify/npy.js";
+import type { DenseMatrix } from "../../src/numeric/matrix.js";
+import { readNpy, type NpyArray } from "../../src/io/npy.js";
 
 /** The two reference datasets. */
 export const DATASETS = ["iris", "digits"] as const;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { estimatorFromJSON } from "../../src/classify/base.js";
-import { LogisticRegression } from "../../src/classify/logistic-regression.js";
-import { PCA } from "../../src/classify/pca.js";
+import { estimatorFromJSON } from "../../src/classify/registry.js";
+import { LogisticRegression } from "../../src/classify/linear/logistic-regression.js";
+import { PCA } from "../../src/classify/decomposition/pca.js";
 import { Pipeline } from "../../src/classify/pipeline.js";
-import { StandardScaler } from "../../src/classify/standard-scaler.js";
+import { StandardScaler } from "../../src/classify/preprocessing/standard-scaler.js";
 import { DATASETS, dataset, lines, matrix, maxAbsDiff } from "./helpers.js";
 
 function scalerPcaLogreg(nComponents: number): Pipeline {
@@ -121,15 +121,20 @@ describe("Pipeline contract", () => {
     const json = JSON.parse(JSON.stringify(pipe.toJSON()));
     assert.equal(json.estimator, "Pipeline");
     assert.equal(json.library, "vidmae");
-    const revived = Pipeline.fromJSON(json);
+    const revived = Pipeline.fromJSON(json, estimatorFromJSON);
     assert.deepEqual(revived.predict(Xtest), pipe.predict(Xtest));
     assert.deepEqual(revived.predictProba(Xtest).data, pipe.predictProba(Xtest).data);
     const viaRegistry = estimatorFromJSON(json) as Pipeline;
     assert.deepEqual(Object.keys(viaRegistry.namedSteps), ["scaler", "pca", "clf"]);
-    const unfitted = Pipeline.fromJSON(JSON.parse(JSON.stringify(scalerPcaLogreg(3).toJSON())));
+    const unfitted = Pipeline.fromJSON(
+      JSON.parse(JSON.stringify(scalerPcaLogreg(3).toJSON())),
+      estimatorFromJSON,
+    );
     assert.equal(unfitted.toJSON().state, null);
     assert.equal(unfitted.getParams().pca__nComponents, 3);
-    assert.throws(() => Pipeline.fromJSON({ ...json, estimator: "PCA" }), { code: "E_INVALID_ARGUMENT" });
+    assert.throws(() => Pipeline.fromJSON({ ...json, estimator: "PCA" }, estimatorFromJSON), {
+      code: "E_INVALID_ARGUMENT",
+    });
   });
 
   it("clone gives an unfitted copy with equal parameters", () => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { VidmaeError } from "../../src/errors.js";
-import { KNeighborsClassifier } from "../../src/classify/k-neighbors.js";
-import { LinearDiscriminantAnalysis } from "../../src/classify/lda.js";
-import { LogisticRegression } from "../../src/classify/logistic-regression.js";
-import { MLPClassifier } from "../../src/classify/mlp.js";
-import { PCA } from "../../src/classify/pca.js";
+import { KNeighborsClassifier } from "../../src/classify/neighbors/k-neighbors.js";
+import { LinearDiscriminantAnalysis } from "../../src/classify/discriminant/lda.js";
+import { LogisticRegression } from "../../src/classify/linear/logistic-regression.js";
+import { MLPClassifier } from "../../src/classify/neural-network/mlp.js";
+import { PCA } from "../../src/classify/decomposition/pca.js";
 import {
   DEFAULT_PIPELINE_SPEC,
   PIPELINE_STEPS,
@@ -13,7 +13,7 @@ import {
   pipelineFromSpec,
   sklearnName,
 } from "../../src/classify/spec.js";
-import { StandardScaler } from "../../src/classify/standard-scaler.js";
+import { StandardScaler } from "../../src/classify/preprocessing/standard-scaler.js";
 
 /** Asserts `fn` throws a VidmaeError with this code and exact message. */
 function throwsExactly(fn: () => unknown, code: string, message: string): void {

@@ -4,13 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import {
-  estimatorFromJSON,
-  toArray,
-  type DenseMatrix,
-  type Label,
-  type Transformer,
-} from "../../src/classify/base.js";
+import { type Label, type Transformer } from "../../src/classify/base.js";
+import { estimatorFromJSON } from "../../src/classify/registry.js";
+import { toArray, type DenseMatrix } from "../../src/numeric/matrix.js";
 
 /** Something with a `fit` that validates its input. */
 interface Fittable {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PCA } from "../../src/classify/pca.js";
+import { PCA } from "../../src/classify/decomposition/pca.js";
 import {
   checkArray,
   checkClassificationTargets,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
-import { parseNpy } from "../../src/classify/npy.js";
+import { parseNpy } from "../../src/io/npy.js";
 import { readSafetensors } from "../../src/model/weights/safetensors.js";
 import { toFloat32 } from "../../src/model/weights/tensor.js";
 import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";

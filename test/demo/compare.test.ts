@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { RandomState } from "../../src/classify/random-state.js";
+import { RandomState } from "../../src/numeric/random-state.js";
 import { compareMethods, demoMethods, formatDemoTable } from "../../src/demo/compare.js";
 
 /** `n` points per class around well-separated class centres in `dim` dimensions. */

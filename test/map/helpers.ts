@@ -1,5 +1,5 @@
 /** Synthetic embeddings for the map tests: labelled Gaussian-ish clusters, seeded. */
-import { RandomState } from "../../src/classify/random-state.js";
+import { RandomState } from "../../src/numeric/random-state.js";
 import type { LoadedVectors } from "../../src/store/types.js";
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { NearestCentroid } from "../../src/classify/nearest-centroid.js";
+import { NearestCentroid } from "../../src/classify/neighbors/nearest-centroid.js";
 import { VidmaeError } from "../../src/errors.js";
 import { buildMapData } from "../../src/map/map-data.js";
 import { projectEmbeddings } from "../../src/map/project.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LinearDiscriminantAnalysis } from "../../src/classify/lda.js";
-import { PCA } from "../../src/classify/pca.js";
+import { LinearDiscriminantAnalysis } from "../../src/classify/discriminant/lda.js";
+import { PCA } from "../../src/classify/decomposition/pca.js";
 import { VidmaeError } from "../../src/errors.js";
 import { MAP_METHODS, projectEmbeddings, type Point } from "../../src/map/project.js";
 import { clusteredVectors, rowOf } from "./helpers.js";

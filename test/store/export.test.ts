@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { readNpy } from "../../src/classify/npy.js";
+import { readNpy } from "../../src/io/npy.js";
 import { VidmaeError } from "../../src/errors.js";
 import { csvField, exportEmbeddings, type ExportFormat } from "../../src/store/export.js";
 import { SqliteStore } from "../../src/store/sqlite.js";

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { VidmaeError, displayPath, escapeControls } from "../../errors.js";
-import type { DenseMatrix } from "../../classify/base.js";
+import type { DenseMatrix } from "../../numeric/matrix.js";
 import { embedVideoFeatures, loadStoreFeatures, readFeatures } from "../../classify/dataset.js";
 import { SavedModel } from "../../classify/model-file.js";
 import { openStore, selectSpace } from "../../store/open.js";

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { RandomState } from "../../classify/random-state.js";
+import { RandomState } from "../../numeric/random-state.js";
 import { writeSafetensors } from "../weights/safetensors.js";
 import { type RawTensor, fromFloat32 } from "../weights/tensor.js";
 import { type VideoMAEConfig, parseVideoMAEConfig } from "./config.js";
