@@ -130,12 +130,7 @@ export { type WorkerSnapshot } from "./distributed/stats.js";
 
 // Estimators with scikit-learn's contract.
 export { type DenseMatrix, type Matrix } from "./numeric/matrix.js";
-export {
-  type Label,
-  type Estimator,
-  type Transformer,
-  type Classifier,
-} from "./classify/base.js";
+export { type Label, type Estimator, type Transformer, type Classifier } from "./classify/base.js";
 export { ESTIMATORS, estimatorFromJSON } from "./classify/registry.js";
 export { StandardScaler } from "./classify/preprocessing/standard-scaler.js";
 export { Normalizer } from "./classify/preprocessing/normalizer.js";
