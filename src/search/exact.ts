@@ -1,9 +1,9 @@
 /**
- * Exact k-nearest-neighbour search over float32 rows: native score blocks ({@link scoreBlock}), then a
- * typed-array max-heap per query keeps the k best. The selection is hand-written because no library selects
- * from a score block without allocating an object per pair.
+ * Exact k-nearest-neighbour search over float32 rows: native score blocks ({@link scoreBlock}) streamed into the
+ * k-NN engine's {@link TopK} (numeric/knn.ts), whose winners are re-ranked in double precision.
  */
 import { VidmaeError } from "../errors.js";
+import { TopK, type ExcludeGroups, type ScoreBlock } from "../numeric/knn.js";
 import { pairDistance, prepareQueries, rowTerms, scoreBlock, toDistance } from "./scores.js";
 import {
   checkMetric,
@@ -30,17 +30,7 @@ export interface Neighbors<I extends Int32Array | Float64Array = Int32Array> {
   k: number;
 }
 
-/**
- * Rows to leave out per query: row `r` is skipped for query `i` when `rowGroups[r] === queryGroups[i]` — the
- * query's own row (groups = row positions) or every row of its video (groups = video ids).
- *
- * @example
- * const exclude: ExcludeGroups = { rowGroups: rows.map((r) => r.videoId), queryGroups: [rows[7].videoId] };
- */
-export interface ExcludeGroups {
-  rowGroups: ArrayLike<number>;
-  queryGroups: ArrayLike<number>;
-}
+export type { ExcludeGroups } from "../numeric/knn.js";
 
 /**
  * Distances from queries `queryStart … queryStart + queryCount − 1` to rows `rowStart … rowStart + rowCount − 1`,
@@ -56,9 +46,6 @@ export interface DistanceBlock {
   rowCount: number;
   distances: Float32Array;
 }
-
-/** A block as the native call returns it: scores (lower is closer, see scores.ts) rather than distances. */
-type ScoreBlock = Omit<DistanceBlock, "distances"> & { scores: Float32Array };
 
 /** Queries per native call: with {@link ROW_BLOCK} rows, a 64 MB score block (measured: larger is no faster). */
 const QUERY_BLOCK = 1024;
@@ -119,10 +106,14 @@ export class ExactIndex {
         `exclude has ${exclude.rowGroups.length} row groups and ${exclude.queryGroups.length} query groups, ` +
           `but the index has ${this.size} rows and there are ${count} queries`,
       );
-    const heaps = new Heaps(count, k);
-    await this.forEachScoreBlock(queries, (block) => heaps.offer(block, exclude));
+    const top = new TopK(count, k);
+    await this.forEachScoreBlock(queries, (block) => top.offer(block, exclude));
     // The k winners' distances are recomputed in double precision (see SCORE_ERROR) and re-ranked by them.
-    return heaps.finish((row, query) => pairDistance(data, query, this.data, row, this.dim, this.metric));
+    const { indices, distances } = top.finish(
+      (row, query) => pairDistance(data, query, this.data, row, this.dim, this.metric),
+      new Float32Array(count * k),
+    );
+    return { indices, distances, k };
   }
 
   /**
@@ -157,7 +148,7 @@ export class ExactIndex {
   /** Like {@link forEachDistanceBlock} with raw scores and the block's query offsets (see scores.ts). */
   private async forEachScoreBlock(
     queries: Queries,
-    visit: (block: ScoreBlock, offsets: Float64Array) => void,
+    visit: (block: ScoreBlock & { scores: Float32Array }, offsets: Float64Array) => void,
     options: { upperTriangle?: boolean } = {},
   ): Promise<void> {
     const { data, count } = queryMatrix(queries, this.dim);
@@ -194,120 +185,4 @@ export function exactSearch(
   options: { metric?: Metric; exclude?: ExcludeGroups } = {},
 ): Promise<Neighbors> {
   return ExactIndex.create(vectors, options.metric ?? "cosine").search(queries, k, options);
-}
-
-/**
- * One bounded max-heap of (score, row) per query in flat typed arrays; the root is the worst kept pair, where a
- * higher score, then a higher row, is worse — so equal scores keep the lower row.
- */
-class Heaps {
-  private readonly scores: Float32Array;
-  private readonly rows: Int32Array;
-  private readonly sizes: Int32Array;
-
-  constructor(
-    private readonly count: number,
-    private readonly k: number,
-  ) {
-    this.scores = new Float32Array(count * k);
-    this.rows = new Int32Array(count * k);
-    this.sizes = new Int32Array(count);
-  }
-
-  /** Offers every pair of a score block, skipping excluded rows. */
-  offer(block: ScoreBlock, exclude: ExcludeGroups | undefined): void {
-    const { scores, sizes, k } = this;
-    const { queryStart, queryCount, rowStart, rowCount: n, scores: s } = block;
-    for (let i = 0; i < queryCount; i++) {
-      const query = queryStart + i;
-      const base = query * k;
-      const group = exclude?.queryGroups[query];
-      let worst = sizes[query] === k ? scores[base] : Infinity;
-      for (let c = 0, at = i * n; c < n; c++, at++) {
-        const v = s[at];
-        // Rows arrive in increasing order, so a tie with the worst kept pair loses (it has the higher row).
-        if (!(v < worst)) continue;
-        const row = rowStart + c;
-        if (exclude && exclude.rowGroups[row] === group) continue;
-        if (sizes[query] < k) {
-          this.siftUp(base, sizes[query]++, v, row);
-          if (sizes[query] === k) worst = scores[base];
-        } else {
-          this.siftDown(base, k, v, row);
-          worst = scores[base];
-        }
-      }
-    }
-  }
-
-  /** Empties the heaps into `[count, k]` matrices, ranked by `distance` (then row). */
-  finish(distance: (row: number, query: number) => number): Neighbors {
-    const { count, k, scores, rows, sizes } = this;
-    const indices = new Int32Array(count * k).fill(-1);
-    const distances = new Float32Array(count * k).fill(Infinity);
-    for (let q = 0; q < count; q++) {
-      const base = q * k;
-      const found = sizes[q];
-      for (let size = found; size > 0; size--) {
-        const at = base + size - 1; // the current worst goes to the last free slot
-        indices[at] = rows[base];
-        distances[at] = distance(rows[base], q);
-        this.siftDown(base, size - 1, scores[base + size - 1], rows[base + size - 1]);
-      }
-      // Insertion sort: the refined order differs from the score order only among near-ties.
-      for (let i = base + 1; i < base + found; i++) {
-        const d = distances[i];
-        const r = indices[i];
-        let j = i;
-        for (; j > base && (distances[j - 1] > d || (distances[j - 1] === d && indices[j - 1] > r)); j--) {
-          distances[j] = distances[j - 1];
-          indices[j] = indices[j - 1];
-        }
-        distances[j] = d;
-        indices[j] = r;
-      }
-    }
-    return { indices, distances, k };
-  }
-
-  private worse(sa: number, ra: number, sb: number, rb: number): boolean {
-    return sa > sb || (sa === sb && ra > rb);
-  }
-
-  /** Places (v, row) at slot `hole` of a heap of `hole + 1` entries and restores order upwards. */
-  private siftUp(base: number, hole: number, v: number, row: number): void {
-    const { scores, rows } = this;
-    while (hole > 0) {
-      const parent = (hole - 1) >> 1;
-      if (!this.worse(v, row, scores[base + parent], rows[base + parent])) break;
-      scores[base + hole] = scores[base + parent];
-      rows[base + hole] = rows[base + parent];
-      hole = parent;
-    }
-    scores[base + hole] = v;
-    rows[base + hole] = row;
-  }
-
-  /** Replaces the root of a heap of `size` entries with (v, row) and restores order downwards. */
-  private siftDown(base: number, size: number, v: number, row: number): void {
-    const { scores, rows } = this;
-    let hole = 0;
-    for (;;) {
-      let child = 2 * hole + 1;
-      if (child >= size) break;
-      if (
-        child + 1 < size &&
-        this.worse(scores[base + child + 1], rows[base + child + 1], scores[base + child], rows[base + child])
-      )
-        child++;
-      if (!this.worse(scores[base + child], rows[base + child], v, row)) break;
-      scores[base + hole] = scores[base + child];
-      rows[base + hole] = rows[base + child];
-      hole = child;
-    }
-    if (size > 0) {
-      scores[base + hole] = v;
-      rows[base + hole] = row;
-    }
-  }
 }

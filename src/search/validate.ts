@@ -3,18 +3,19 @@
  * sentences.
  */
 import { VidmaeError, invalidParameterError } from "../errors.js";
+import { KNN_METRICS, type KnnMetric } from "../numeric/knn-scores.js";
 import type { LoadedVectors, VectorLevel } from "../store/types.js";
 
 /** Distance metrics: `cosine` (1 − cosine similarity, in [0, 2]) and `l2` (Euclidean distance). */
-export const METRICS = ["cosine", "l2"] as const;
+export const METRICS = KNN_METRICS;
 
 /**
- * One of {@link METRICS}.
+ * One of {@link METRICS}: the k-NN engine's metrics.
  *
  * @example
  * const metric: Metric = "cosine";
  */
-export type Metric = (typeof METRICS)[number];
+export type Metric = KnnMetric;
 
 /**
  * A row-major `[rows, dim]` float32 matrix; {@link import("../store/types.js").LoadedVectors} is one.

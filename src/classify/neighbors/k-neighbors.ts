@@ -13,7 +13,13 @@ import {
 } from "../base.js";
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
 import { argmaxRows } from "../../numeric/linalg.js";
-import { nearestNeighbors, rowNormTerms, type IndexMatrix, type NeighborMetric } from "./neighbors-search.js";
+import {
+  prepareNeighborRows,
+  sklearnKneighbors,
+  type IndexMatrix,
+  type NeighborRows,
+} from "../../numeric/knn.js";
+import { blockingScoreBlock } from "../../search/scores.js";
 import { pairwiseSum } from "../../numeric/pairwise-sum.js";
 import {
   checkArray,
@@ -24,6 +30,17 @@ import {
 } from "../validation.js";
 import { param, type ParamsOf } from "../params.js";
 
+/**
+ * Distance metrics of {@link KNeighborsClassifier}.
+ *
+ * @example
+ * const metric: NeighborMetric = "cosine";
+ */
+export type NeighborMetric = "euclidean" | "cosine";
+
+/** Query × row × feature products from which the native float32 kernel finds the candidates. */
+const NATIVE_MIN_WORK = 2 ** 26;
+
 const SCHEMA = {
   nNeighbors: param.positiveInt(5),
   weights: param.oneOf<"uniform" | "distance">("uniform", ["uniform", "distance"]),
@@ -33,7 +50,8 @@ const SCHEMA = {
 /**
  * Options of {@link KNeighborsClassifier}: `nNeighbors` (5), `weights` (`uniform` votes or inverse-`distance`
  * weighted votes) and `metric` (`euclidean`, sklearn's default minkowski p=2, or `cosine` = 1 − cosine
- * similarity). The search is always exact brute force.
+ * similarity). The search is always exact: on large inputs, float32 candidates from a native matrix product
+ * are re-ranked in float64, with the same result as the float64 brute force.
  *
  * @example
  * new KNeighborsClassifier({ nNeighbors: 10, weights: "distance", metric: "cosine" });
@@ -59,8 +77,8 @@ export class KNeighborsClassifier extends BaseEstimator<typeof SCHEMA> implement
   nSamplesFit_?: number;
   /** The metric used at fit time. */
   effectiveMetric_?: NeighborMetric;
-  /** Per-training-row norm term of the metric, derived from `fitX_`. */
-  private trainTerms?: Float64Array;
+  /** The training rows prepared for the search (norm terms, float32 copy), derived from `fitX_`. */
+  private neighborRows?: NeighborRows;
 
   constructor(options: Partial<KNeighborsClassifierParams> = {}) {
     super("KNeighborsClassifier", SCHEMA, options);
@@ -91,7 +109,7 @@ export class KNeighborsClassifier extends BaseEstimator<typeof SCHEMA> implement
     this.classes_ = classes;
     this.effectiveMetric_ = metric;
     this.nSamplesFit_ = fitX.rows;
-    this.trainTerms = rowNormTerms(fitX, metric);
+    this.neighborRows = prepareNeighborRows(fitX, metric === "euclidean" ? "l2" : "cosine");
     this.nFeaturesIn_ = fitX.cols;
   }
 
@@ -117,7 +135,14 @@ export class KNeighborsClassifier extends BaseEstimator<typeof SCHEMA> implement
         `Expected nNeighbors <= nSamplesFit, but nNeighbors = ${nNeighbors}, nSamplesFit = ${nFit}, nSamples = ${queries.rows}`,
       );
     }
-    return nearestNeighbors(queries, this.fitX_!, this.trainTerms!, nNeighbors, this.effectiveMetric_!);
+    // Below ~64M multiply-adds the float64 tiles finish before the native kernel's worker has started.
+    const native = queries.rows * nFit * queries.cols >= NATIVE_MIN_WORK;
+    return sklearnKneighbors(
+      queries,
+      this.neighborRows!,
+      nNeighbors,
+      native ? blockingScoreBlock : undefined,
+    );
   }
 
   /** Per-query class votes (unnormalised), summed in neighbour order as sklearn does. */

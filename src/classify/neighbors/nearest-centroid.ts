@@ -12,7 +12,7 @@ import {
   type Label,
 } from "../base.js";
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
-import { nearestNeighbors, rowNormTerms } from "./neighbors-search.js";
+import { prepareNeighborRows, sklearnKneighbors } from "../../numeric/knn.js";
 import {
   checkArray,
   checkClassificationTargets,
@@ -157,13 +157,7 @@ export class NearestCentroid extends BaseEstimator<typeof SCHEMA> implements Cla
     const centroids = this.centroids_!;
     const classes = this.classes_!;
     if (this.params.metric === "euclidean") {
-      const { indices } = nearestNeighbors(
-        dense,
-        centroids,
-        rowNormTerms(centroids, "euclidean"),
-        1,
-        "euclidean",
-      );
+      const { indices } = sklearnKneighbors(dense, prepareNeighborRows(centroids, "l2"), 1);
       return Array.from(indices.data, (c) => classes[c]);
     }
     const { data, rows, cols } = dense;
