@@ -85,7 +85,22 @@ export {
   type LabelSource,
 } from "./embed/collection.js";
 export { readLabelsCsv } from "./embed/labels.js";
-export { spaceSpecFor } from "./embed/space.js";
+export { spaceSpecFor, embedderForSpace } from "./embed/space.js";
+
+// The embedding space: what made a vector, its key, and whether two vectors may be compared.
+export {
+  POOLINGS,
+  PRECISIONS,
+  keyedSpace,
+  normalizeSpaceSpec,
+  spaceKey,
+  type EmbeddingSpace,
+  type EmbeddingSpaceSpec,
+  type KeyedSpace,
+  type SamplingSpec,
+} from "./space/spec.js";
+export { assertSameSpace, describeSpace, type SpaceMismatch } from "./space/compare.js";
+export { embedSettingsFor, samplingSpecFor, type EmbedSettings } from "./space/sampling.js";
 
 // Store.
 export { SqliteStore } from "./store/sqlite.js";
@@ -99,9 +114,6 @@ export {
 } from "./store/export.js";
 export type {
   EmbeddingStore,
-  EmbeddingSpace,
-  EmbeddingSpaceSpec,
-  SamplingSpec,
   VideoFile,
   VideoRecord,
   VideoStatus,
@@ -189,14 +201,10 @@ export {
 export {
   MODEL_FILE_FORMAT,
   SavedModel,
-  describeModelSpace,
-  modelSpace,
   type ModelFile,
   type ModelPrediction,
-  type ModelSpace,
 } from "./classify/model-file.js";
 export {
-  embedderForSpace,
   embedVideoFeatures,
   loadArrayData,
   loadLabelledData,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as api from "vidmae";
 
@@ -13,5 +14,6 @@ test("the package entry exports the public API under its own name", () => {
     "VERSION",
   ])
     assert.ok(name in api, name);
-  assert.equal(api.VERSION, "0.1.0");
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  assert.equal(api.VERSION, pkg.version);
 });

@@ -5,6 +5,7 @@
  */
 import { invalidParameterError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { argmaxRows } from "../numeric/linalg.js";
 import type { DenseMatrix, Matrix } from "../numeric/matrix.js";
 import { checkParams, type ParamSchema, type ParamsOf } from "./params.js";
 
@@ -278,4 +279,21 @@ export abstract class BaseTransformer<S extends ParamSchema> extends BaseEstimat
   fitTransform(X: Matrix, y?: ArrayLike<Label>): DenseMatrix<Float64Array> {
     return this.fit(X, y).transform(X);
   }
+}
+
+/**
+ * Labels from per-class scores, as sklearn's classifiers pick them: the best column of each row, or, for a
+ * single column scoring `classes[1]` (two classes), `classes[1]` where the score exceeds `threshold`.
+ *
+ * @param threshold - 0 for margins (decision functions), 0.5 for probabilities
+ * @example
+ * labelsFromScores({ data: Float64Array.of(-1, 2), rows: 2, cols: 1 }, ["a", "b"], 0); // ["a", "b"]
+ */
+export function labelsFromScores(
+  scores: DenseMatrix<Float64Array>,
+  classes: readonly Label[],
+  threshold: number,
+): Label[] {
+  if (scores.cols === 1) return Array.from(scores.data, (s) => classes[s > threshold ? 1 : 0]);
+  return Array.from(argmaxRows(scores), (k) => classes[k]);
 }

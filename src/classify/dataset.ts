@@ -1,17 +1,15 @@
 /**
  * Where the feature matrices of `vidmae train/evaluate/predict` come from: a store's embedding space (video
  * vectors and their labels), arrays made elsewhere (`X.npy` + one label per line), or video files embedded on
- * the spot in the space a saved model was trained in.
+ * the spot in the space a saved model was trained in (with an embedder from `embedderForSpace`, embed/space.ts).
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { VidmaeError, wrapError } from "../errors.js";
-import { Embedder } from "../embed/embedder.js";
-import { spaceSpecFor } from "../embed/space.js";
-import type { VideoMAE } from "../model/videomae/model.js";
+import type { Embedder } from "../embed/embedder.js";
+import type { EmbeddingSpace } from "../space/spec.js";
 import { openStore, selectSpace } from "../store/open.js";
-import { normalizeSpaceSpec, spaceKey } from "../store/space.js";
-import type { EmbeddingSpace, EmbeddingSpaceSpec, EmbeddingStore } from "../store/types.js";
+import type { EmbeddingStore } from "../store/types.js";
 import type { DenseMatrix } from "../numeric/matrix.js";
 import { npyToMatrix, readNpy } from "../io/npy.js";
 
@@ -165,47 +163,6 @@ export async function loadStoreFeatures(
   }
   if (keep.length === 0) throw new VidmaeError("E_DATA", `Space ${space.id} holds no embedded videos yet`);
   return { X: pickRows(data, dim, keep), paths: keep.map((i) => rows[i].path) };
-}
-
-/**
- * An embedder that reproduces a recorded space with `model`: the space's frames per clip, sampling, crops and
- * pooling. Refuses a model whose weights (or preprocessing) differ from the ones that made the space.
- *
- * @throws VidmaeError E_DATA when `model.contentHash()` is not the space's weights hash, or the rebuilt space's
- *   key differs
- * @example
- * const model = await VideoMAE.load(space.model, { hub: { revision: space.revision ?? undefined } });
- * const embedder = await embedderForSpace(model, space);
- */
-export async function embedderForSpace(model: VideoMAE, space: EmbeddingSpaceSpec): Promise<Embedder> {
-  const hash = await model.contentHash();
-  if (hash !== space.weightsHash) {
-    throw new VidmaeError(
-      "E_DATA",
-      `${space.model} (${model.dir}) has weights ${hash}, but the embedding space was made with weights ${space.weightsHash}; ` +
-        "use the exact checkpoint the space was embedded with",
-    );
-  }
-  const { sampling } = space;
-  const embedder = await Embedder.create(model, {
-    numFrames: sampling.numFrames,
-    sampling: {
-      strategy: sampling.method,
-      frameSampleRate: sampling.frameSampleRate ?? 4,
-      clips: sampling.clips ?? 1,
-    },
-    crops: sampling.crops,
-    pooling: space.pooling,
-  });
-  const rebuilt = spaceKey(normalizeSpaceSpec(await spaceSpecFor(embedder, space.model)));
-  const wanted = spaceKey(normalizeSpaceSpec(space));
-  if (rebuilt !== wanted) {
-    throw new VidmaeError(
-      "E_DATA",
-      `${space.model} cannot reproduce embedding space ${wanted.slice(0, 12)} (it gives ${rebuilt.slice(0, 12)})`,
-    );
-  }
-  return embedder;
 }
 
 /**

@@ -6,9 +6,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { VidmaeError, wrapError } from "../errors.js";
-import { parseInput, spaceSpecSchema } from "../store/input.js";
-import { normalizeSpaceSpec, spaceKey } from "../store/space.js";
-import type { EmbeddingSpaceSpec } from "../store/types.js";
+import { assertSameSpace } from "../space/compare.js";
+import { parseInput } from "../space/input.js";
+import { type EmbeddingSpaceSpec, type KeyedSpace, keyedSpace, keyedSpaceSchema } from "../space/spec.js";
 import { VERSION } from "../version.js";
 import { type Classifier, type EstimatorJSON, type Label } from "./base.js";
 import { estimatorFromJSON } from "./registry.js";
@@ -18,14 +18,6 @@ import { pipelineFromSpec } from "./spec.js";
 
 /** The `format` field that marks a vidmae model file. */
 export const MODEL_FILE_FORMAT = "vidmae-classifier";
-
-/**
- * An embedding space as a model file records it: the spec and its key (equal across databases).
- *
- * @example
- * const space: ModelSpace = { ...spec, key: spaceKey(normalizeSpaceSpec(spec)) };
- */
-export type ModelSpace = EmbeddingSpaceSpec & { key: string };
 
 const label = z.union([z.string(), z.number()], { error: "string or number label" });
 const score = z.number({ error: "number" });
@@ -60,9 +52,7 @@ const modelFileSchema = z.object(
     version: z.string({ error: "version string" }),
     createdAt: z.string({ error: "ISO date string" }),
     pipeline: z.string({ error: "pipeline spec string" }),
-    space: spaceSpecSchema
-      .extend({ key: z.string().regex(/^[0-9a-f]{64}$/, { error: "64 hex digits" }) })
-      .nullable(),
+    space: keyedSpaceSchema.nullable(),
     level: z.literal("video", { error: '"video"' }),
     nFeatures: count,
     nSamples: count,
@@ -80,7 +70,7 @@ const modelFileSchema = z.object(
  * const file: ModelFile = JSON.parse(await readFile("model.json", "utf8"));
  */
 export type ModelFile = Omit<z.infer<typeof modelFileSchema>, "estimator" | "space" | "metrics"> & {
-  space: ModelSpace | null;
+  space: KeyedSpace | null;
   metrics: EvaluationReport | null;
   estimator: EstimatorJSON;
 };
@@ -96,32 +86,6 @@ export interface ModelPrediction {
   classes: Label[];
   predictions: Label[];
   probabilities: number[][] | null;
-}
-
-/**
- * One line naming a space for people: key prefix, model, pooling, sampling, precision and dimension.
- *
- * @example
- * describeModelSpace(space); // "3f1c9a12ab34 (MCG-NJU/videomae-base, mean pooling, uniform T=16, 1 crop, fp32, dim 768)"
- */
-export function describeModelSpace(space: ModelSpace): string {
-  const s = space.sampling;
-  const sampling =
-    s.method === "clips"
-      ? `${s.clips} clips T=${s.numFrames} every ${s.frameSampleRate} frames`
-      : `uniform T=${s.numFrames}`;
-  return `${space.key.slice(0, 12)} (${space.model}, ${space.pooling} pooling, ${sampling}, ${s.crops} crop${s.crops > 1 ? "s" : ""}, ${space.precision}, dim ${space.dim})`;
-}
-
-/**
- * A space spec with its key, for recording in (or comparing with) a model file.
- *
- * @example
- * const space = modelSpace(await store.getSpace(1));
- */
-export function modelSpace(spec: EmbeddingSpaceSpec): ModelSpace {
-  const normal = normalizeSpaceSpec(spec);
-  return { ...normal, key: spaceKey(normal) };
 }
 
 /**
@@ -165,7 +129,7 @@ export class SavedModel {
         version: VERSION,
         createdAt: new Date().toISOString(),
         pipeline: spec,
-        space: data.space === null ? null : modelSpace(data.space),
+        space: data.space === null ? null : keyedSpace(data.space),
         level: "video",
         nFeatures: classifier.nFeaturesIn_!,
         nSamples: data.y.length,
@@ -273,15 +237,12 @@ export class SavedModel {
    * model.checkSpace(await selectSpace(store, "2"), "model.json");
    */
   checkSpace(space: EmbeddingSpaceSpec, source = "the model"): void {
-    const trained = this.info.space;
-    if (trained === null) return;
-    const given = modelSpace(space);
-    if (given.key === trained.key) return;
-    throw new VidmaeError(
-      "E_DATA",
-      `${source} was trained on embedding space ${describeModelSpace(trained)} but these vectors are from space ` +
-        `${describeModelSpace(given)}; embed the videos in the model's space or train a model on this one`,
-    );
+    if (this.info.space === null) return;
+    assertSameSpace(this.info.space, space, {
+      wanted: `${source} was trained on`,
+      given: "these vectors are from",
+      hint: "embed the videos in the model's space or train a model on this one",
+    });
   }
 
   /**

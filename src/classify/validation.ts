@@ -229,3 +229,18 @@ export function checkNFeatures(estimator: Estimator, X: DenseMatrix): void {
     );
   }
 }
+
+/**
+ * What every `predict`/`transform` does first, as sklearn's `_validate_data(reset=False)`: the estimator is
+ * fitted, `X` is a valid matrix, and it has the feature count seen in `fit`.
+ *
+ * @throws NotFittedError before `fit`; VidmaeError E_DATA for a bad matrix or another feature count
+ * @example
+ * const dense = checkFittedInput(this, X); // in PCA.transform
+ */
+export function checkFittedInput(estimator: Estimator, X: Matrix): DenseMatrix<Float64Array> {
+  checkIsFitted(estimator);
+  const dense = checkArray(X, estimator.estimatorName);
+  checkNFeatures(estimator, dense);
+  return dense;
+}

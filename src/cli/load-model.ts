@@ -1,26 +1,26 @@
 /** Loads the model a command names, with a download bar and warnings on stderr. */
-import { embedderForSpace } from "../classify/dataset.js";
 import type { Embedder } from "../embed/embedder.js";
+import { embedderForSpace } from "../embed/space.js";
 import { VideoMAE } from "../model/videomae/model.js";
-import type { EmbeddingSpaceSpec } from "../store/types.js";
+import type { EmbeddingSpaceSpec } from "../space/spec.js";
 import type { ModelCliOptions } from "./options.js";
 import { downloadBar } from "./progress.js";
-import { say } from "./run.js";
+import type { CliIo } from "./run.js";
 
 /**
  * `VideoMAE.load` with the CLI's conventions: progress bar while downloading, warnings as `vidmae: warning: …`.
  *
  * @example
- * const model = await loadCliModel(parseOptions(modelOptionsSchema, opts));
+ * const model = await loadCliModel(parseOptions(modelOptionsSchema, opts), io);
  */
-export async function loadCliModel(opts: ModelCliOptions): Promise<VideoMAE> {
-  const bar = downloadBar();
+export async function loadCliModel(opts: ModelCliOptions, io: CliIo): Promise<VideoMAE> {
+  const bar = downloadBar(io.stderr);
   try {
     return await VideoMAE.load(opts.model, {
       threads: opts.threads,
       executionProvider: opts.provider,
       precision: opts.precision,
-      onWarning: (m) => say(`warning: ${m}`),
+      onWarning: (m) => io.say(`warning: ${m}`),
       hub: { revision: opts.revision, onProgress: bar.update },
     });
   } finally {
@@ -33,19 +33,23 @@ export async function loadCliModel(opts: ModelCliOptions): Promise<VideoMAE> {
  * and pooling), for commands that embed new videos into an existing space. Refuses other weights.
  *
  * @example
- * const { model, embedder } = await loadSpaceEmbedder(space, { provider: "cpu" });
+ * const { model, embedder } = await loadSpaceEmbedder(space, { provider: "cpu" }, io);
  */
 export async function loadSpaceEmbedder(
   space: EmbeddingSpaceSpec,
   opts: Pick<ModelCliOptions, "threads" | "provider">,
+  io: CliIo,
 ): Promise<{ model: VideoMAE; embedder: Embedder }> {
-  const model = await loadCliModel({
-    model: space.model,
-    revision: space.revision ?? undefined,
-    precision: space.precision,
-    threads: opts.threads,
-    provider: opts.provider,
-  });
+  const model = await loadCliModel(
+    {
+      model: space.model,
+      revision: space.revision ?? undefined,
+      precision: space.precision,
+      threads: opts.threads,
+      provider: opts.provider,
+    },
+    io,
+  );
   try {
     return { model, embedder: await embedderForSpace(model, space) };
   } catch (e) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `vidmae` command: parses arguments and hands each command to the library. */
-import { createProgram } from "./program.js";
+/** The `vidmae` command: builds the program and runs it on the process's arguments. */
+import { buildProgram } from "./program.js";
 
-await createProgram().parseAsync();
+await buildProgram().parseAsync(process.argv);

@@ -5,9 +5,16 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { invalidParameterError } from "../errors.js";
+import { DEFAULT_SERVER_OPTIONS } from "../server/context.js";
 
 /** The model the CLI uses when neither `--model` nor `VIDMAE_MODEL` names one. */
 export const DEFAULT_MODEL = "MCG-NJU/videomae-base-finetuned-kinetics";
+
+/**
+ * classify's `DEFAULT_PIPELINE_SPEC` as the help text of `train` and `evaluate` shows it, written out so `--help`
+ * does not load every estimator; test/cli/program.test.ts checks the two agree.
+ */
+export const DEFAULT_PIPELINE_HELP = "standard-scaler,logistic-regression";
 
 /** Decimal integers only: no exponents, hex, blanks or signs, so what is typed is what is checked. */
 const INTEGER_TEXT = /^[0-9]+$/;
@@ -140,6 +147,19 @@ export const LIMITS = {
   /** Frame pixels, width × height: up to 16384². */
   pixels: intInRange(1, 16384 * 16384),
 } as const;
+
+/** The service's defaults in the units of `vidmae serve`'s flags, for its help text and its schema. */
+export const SERVE_DEFAULTS = {
+  maxUploadMb: DEFAULT_SERVER_OPTIONS.maxUploadBytes / 2 ** 20,
+  maxDurationS: DEFAULT_SERVER_OPTIONS.maxDurationSec,
+  maxPixels: DEFAULT_SERVER_OPTIONS.maxPixels,
+  timeoutS: DEFAULT_SERVER_OPTIONS.timeoutMs / 1000,
+  queueSize: DEFAULT_SERVER_OPTIONS.queueSize,
+  headersTimeoutS: DEFAULT_SERVER_OPTIONS.headersTimeoutMs / 1000,
+  requestTimeoutS: DEFAULT_SERVER_OPTIONS.requestTimeoutMs / 1000,
+  keepAliveTimeoutS: DEFAULT_SERVER_OPTIONS.keepAliveTimeoutMs / 1000,
+  maxConnections: DEFAULT_SERVER_OPTIONS.maxConnections,
+};
 
 /** Options every command that loads a model takes. */
 export const modelOptionsSchema = z.object({

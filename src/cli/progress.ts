@@ -5,6 +5,7 @@
 import cliProgress from "cli-progress";
 import { displayPath } from "../errors.js";
 import type { PullProgress } from "../model/hub/pull.js";
+import type { CliOutput } from "./run.js";
 
 /**
  * A `PullOptions.onProgress` callback that draws one bar over the whole download, and a `stop` to clear it.
@@ -12,7 +13,7 @@ import type { PullProgress } from "../model/hub/pull.js";
  * @example
  * const bar = downloadBar(); await pullModel(repo, { onProgress: bar.update }); bar.stop();
  */
-export function downloadBar(stream: NodeJS.WriteStream = process.stderr): {
+export function downloadBar(stream: CliOutput = process.stderr): {
   update: (e: PullProgress) => void;
   stop: () => void;
 } {
@@ -20,7 +21,8 @@ export function downloadBar(stream: NodeJS.WriteStream = process.stderr): {
   const mb = (n: number) => (n / 1e6).toFixed(1);
   const bar = new cliProgress.SingleBar(
     {
-      stream,
+      // Only a real terminal stream has isTTY set.
+      stream: stream as NodeJS.WriteStream,
       format: "downloading {file} [{bar}] {percentage}% {done}/{all} MB eta {eta_formatted}",
       hideCursor: true,
     },

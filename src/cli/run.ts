@@ -1,18 +1,63 @@
 /**
- * How every command ends: a VidmaeError prints its message (no stack) and exits non-zero; anything else is a
- * bug, printed with its stack. Usage errors (unknown option, missing argument) print one line too.
+ * How every command talks and ends: output goes through a {@link CliIo} (the process's streams, or a test's
+ * buffers); a VidmaeError prints its message (no stack) and exits non-zero; anything else is a bug, printed with
+ * its stack. Usage errors (unknown option, missing argument) print one line too.
  */
 import type { Command } from "commander";
 import { VidmaeError, escapeControls } from "../errors.js";
+
+/** Where a command writes: `process.stdout`/`process.stderr`, or anything with `write` (a test's buffer). */
+export interface CliOutput {
+  write(text: string): unknown;
+  /** True only for a terminal; progress bars draw only then. */
+  readonly isTTY?: boolean;
+}
+
+/** What the program needs from its surroundings; {@link buildProgram}'s defaults are the process's own. */
+export interface CliDeps {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  /** Records the exit code (a run that fails sets 1, an interrupted embed 130); it does not exit. */
+  setExitCode(code: number): void;
+}
+
+/** {@link CliDeps} plus `say`, the one-line `vidmae: …` note on stderr every command uses. */
+export interface CliIo extends CliDeps {
+  /** Writes `vidmae: <text>` to stderr with the text escaped (it may quote file names, labels, replies). */
+  say(text: string): void;
+}
+
+/**
+ * The CLI's I/O over `deps`, by default the process's streams and `process.exitCode`.
+ *
+ * @example
+ * const io = cliIo();
+ * io.say("warning: no labels"); // stderr: vidmae: warning: no labels
+ */
+export function cliIo(deps: Partial<CliDeps> = {}): CliIo {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  return {
+    stdout,
+    stderr,
+    setExitCode:
+      deps.setExitCode ??
+      ((code) => {
+        process.exitCode = code;
+      }),
+    say: (text) => stderr.write(`vidmae: ${escapeControls(text)}\n`),
+  };
+}
 
 /**
  * Wraps a command's action so failures print one line to stderr and set a non-zero exit code. The message is
  * escaped: it may quote a file name or a server's reply, which must not forge lines of output.
  *
  * @example
- * program.command("pull").action(action(async (repo) => { … }));
+ * program.command("pull").action(action(io, async (repo) => { … }));
  */
 export function action<A extends unknown[]>(
+  io: CliIo,
   fn: (...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -20,16 +65,30 @@ export function action<A extends unknown[]>(
       await fn(...args);
     } catch (e) {
       if (e instanceof VidmaeError) {
-        say(e.message);
-        process.exitCode = 1;
+        io.say(e.message);
+        io.setExitCode(1);
       } else {
-        process.stderr.write(
+        io.stderr.write(
           `vidmae: unexpected error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
         );
-        process.exitCode = 70;
+        io.setExitCode(70);
       }
     }
   };
+}
+
+/**
+ * {@link action} over an implementation loaded when the command runs, so `vidmae --help` and the other commands
+ * do not pay for its imports (models, stores, onnxruntime).
+ *
+ * @example
+ * command.action(lazyAction(io, async () => (await import("../actions/pull.js")).pull));
+ */
+export function lazyAction<A extends unknown[]>(
+  io: CliIo,
+  load: () => Promise<(io: CliIo, ...args: A) => Promise<void>>,
+): (...args: A) => Promise<void> {
+  return action(io, async (...args: A) => (await load())(io, ...args));
 }
 
 /** `vidmae queue status` for the `status` command. */
@@ -62,15 +121,4 @@ export function oneLineUsageErrors(command: Command): void {
     },
   });
   for (const sub of command.commands) oneLineUsageErrors(sub);
-}
-
-/**
- * Writes one `vidmae: …` line to stderr with its text escaped, for notes, warnings and failures that quote
- * file names, labels or messages from elsewhere.
- *
- * @example
- * say(`warning: ${message}`); // vidmae: warning: …
- */
-export function say(text: string): void {
-  process.stderr.write(`vidmae: ${escapeControls(text)}\n`);
 }

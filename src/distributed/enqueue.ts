@@ -14,7 +14,8 @@ import {
 } from "../embed/collection.js";
 import type { Embedder } from "../embed/embedder.js";
 import { spaceSpecFor } from "../embed/space.js";
-import type { EmbeddingSpace, EmbeddingStore, VideoRecord } from "../store/types.js";
+import type { EmbeddingSpace } from "../space/spec.js";
+import type { EmbeddingStore, VideoRecord } from "../store/types.js";
 import { listVideoInputs } from "../video/files.js";
 import { VERSION } from "../version.js";
 import { type EmbedJob, JOB_VERSION, type JobSettings, jobSettingsFor } from "./job.js";

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import type { Embedder } from "../embed/embedder.js";
 import { type ErrorCode, isErrorCode } from "../errors.js";
-import { parseInput } from "../store/input.js";
+import { parseInput } from "../space/input.js";
 
 const positiveInt = z.int({ error: "positive integer" }).positive({ error: "positive integer" });
 

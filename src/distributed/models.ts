@@ -1,13 +1,13 @@
 /**
- * The models a worker holds: each job names its model (hub repo and commit, or a directory) and sampling; the
- * first job loads it, later ones reuse it. Before a model embeds anything, the space it produces is compared with
- * the job's, so a worker whose copy of a model differs from the coordinator's never writes into the wrong space.
+ * The models a worker holds: each job names its model (hub repo and commit, or a directory); the first job loads
+ * it, later ones reuse it. The embedder for a job is rebuilt from the job's space (embed/space.ts), which refuses
+ * a model whose weights or preprocessing differ from the coordinator's, so a worker never writes into the wrong
+ * space.
  */
-import { VidmaeError } from "../errors.js";
-import { Embedder } from "../embed/embedder.js";
-import { spaceSpecFor } from "../embed/space.js";
+import type { Embedder } from "../embed/embedder.js";
+import { embedderForSpace } from "../embed/space.js";
 import { type ExecutionProvider, VideoMAE } from "../model/videomae/model.js";
-import { normalizeSpaceSpec, spaceKey } from "../store/space.js";
+import type { EmbeddingSpace } from "../space/spec.js";
 import type { JobSettings } from "./job.js";
 
 /** How a worker runs its models. */
@@ -24,7 +24,7 @@ export interface ModelRuntimeOptions {
  *
  * @example
  * const models = new ModelCache({ threads: 4 });
- * const embedder = await models.embedder(job, job.spaceKey);
+ * const embedder = await models.embedder(job.model, space);
  */
 export class ModelCache {
   private readonly models = new Map<string, Promise<VideoMAE>>();
@@ -55,39 +55,20 @@ export class ModelCache {
   }
 
   /**
-   * The embedder for a job's settings, checked to produce the space `spaceKey`.
+   * The embedder of `model` that reproduces `space` (the job's sampling is the space's: both come from the
+   * coordinator's embedder).
    *
-   * @throws VidmaeError from loading the model; E_CHECKPOINT when its space is another one
+   * @throws VidmaeError from loading the model; E_DATA when this copy of the model makes another space
+   * @example
+   * const embedder = await models.embedder(job.model, await store.getSpace(job.spaceKey));
    */
-  embedder(settings: JobSettings, expectedKey: string): Promise<Embedder> {
-    const key = JSON.stringify([settings, expectedKey]);
+  embedder(model: JobSettings["model"], space: EmbeddingSpace): Promise<Embedder> {
+    const key = JSON.stringify([model, space.key]);
     let embedder = this.embedders.get(key);
     if (!embedder) {
-      embedder = this.create(settings, expectedKey);
+      embedder = this.model(model).then((m) => embedderForSpace(m, space, { batch: this.options.batch }));
       this.embedders.set(key, embedder);
       embedder.catch(() => this.embedders.delete(key));
-    }
-    return embedder;
-  }
-
-  private async create({ model, sampling }: JobSettings, expectedKey: string): Promise<Embedder> {
-    const embedder = await Embedder.create(await this.model(model), {
-      numFrames: sampling.numFrames,
-      sampling: {
-        strategy: sampling.strategy,
-        clips: sampling.clips,
-        frameSampleRate: sampling.frameSampleRate,
-      },
-      crops: sampling.crops,
-      pooling: sampling.pooling,
-      batch: this.options.batch,
-    });
-    const key = spaceKey(normalizeSpaceSpec(await spaceSpecFor(embedder, model.name)));
-    if (key !== expectedKey) {
-      throw new VidmaeError(
-        "E_CHECKPOINT",
-        `${model.name}: this worker's copy embeds into space ${key.slice(0, 12)}… but the job is for space ${expectedKey.slice(0, 12)}…: its weights or preprocessor config differ from the coordinator's`,
-      );
     }
     return embedder;
   }

@@ -5,7 +5,7 @@ import { VidmaeError } from "../errors.js";
 import { redactUrl } from "../store/postgres.js";
 import { connectRedis } from "./connection.js";
 import { DEFAULT_QUEUE_NAME, QUEUE_PREFIX, queueNameSchema } from "./names.js";
-import { parseInput } from "../store/input.js";
+import { parseInput } from "../space/input.js";
 import type { EmbedJob } from "./job.js";
 
 /** Options of {@link EmbedQueue.connect}. */

@@ -5,7 +5,8 @@
  * here, and a job that vanished (Redis restarted without persistence) is added again.
  */
 import type { EmbedEvent, EmbedSummary } from "../embed/collection.js";
-import type { EmbeddingSpace, EmbeddingStore, VideoStatus } from "../store/types.js";
+import { clipVectorsPerVideo } from "../space/sampling.js";
+import type { EmbeddingStore, VideoStatus } from "../store/types.js";
 import { type EnqueuedRun, type RunJob, addJobs, jobData } from "./enqueue.js";
 import { jobFailure } from "./job.js";
 import type { EmbedQueue } from "./queue.js";
@@ -20,12 +21,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Receives `done` and `failed` per video as they finish, and `end`. */
   onEvent?: (event: EmbedEvent) => void;
-}
-
-/** Clip vectors a finished video has in the space: K clips (one if too short) times the crops. */
-function clipCount(space: EmbeddingSpace, tooShort: boolean): number {
-  const { method, clips = 1, crops } = space.sampling;
-  return (method === "clips" && !tooShort ? clips : 1) * crops;
 }
 
 function isNew(job: RunJob, status: VideoStatus | null): status is VideoStatus {
@@ -68,7 +63,7 @@ export async function waitForRun(
   const finish = (job: RunJob, status: VideoStatus) => {
     pending.delete(job.videoId);
     if (status.status === "ok") {
-      const clips = clipCount(run.space, status.tooShort);
+      const clips = clipVectorsPerVideo(run.space.sampling, status.tooShort);
       summary.done++;
       summary.clips += clips;
       emit({ type: "done", path: job.path, videoId: job.videoId, clips, tooShort: status.tooShort });

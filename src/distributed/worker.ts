@@ -9,8 +9,9 @@ import { type Job, MetricsTime, UnrecoverableError, Worker } from "bullmq";
 import { type ErrorCode, VidmaeError, wrapError } from "../errors.js";
 import { probeRecord } from "../embed/collection.js";
 import { redactUrl } from "../store/postgres.js";
-import { parseInput } from "../store/input.js";
-import type { EmbeddingSpace, EmbeddingStore } from "../store/types.js";
+import { parseInput } from "../space/input.js";
+import type { EmbeddingSpace } from "../space/spec.js";
+import type { EmbeddingStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { connectRedis } from "./connection.js";
 import { type EmbedJob, failureReason, parseEmbedJob, withFailure } from "./job.js";
@@ -126,7 +127,7 @@ export async function runWorker(store: EmbeddingStore, options: WorkerOptions): 
     const attempts = job.opts.attempts ?? 1;
     let localPath = uri;
     try {
-      const embedder = await models.embedder(data, data.spaceKey);
+      const embedder = await models.embedder(data.model, space);
       models.loaded.forEach((m) => stats.models.add(m));
       const local = await openSource(store, data.video, userAgent);
       localPath = local.path;

@@ -3,9 +3,10 @@
  * `<db>.usearch` with a JSON sidecar recording the embedding space, dimension, metric and size it was built for,
  * so an index never answers for vectors of another space.
  */
-import { BatchMatches, Index, MetricKind, ScalarKind, type Matches } from "usearch";
-import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import type * as Usearch from "usearch";
+import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import type { LoadedVectors, VectorLevel, VectorRow } from "../store/types.js";
 import type { Neighbors } from "./exact.js";
@@ -50,7 +51,7 @@ export interface AnnOptions {
 export interface AnnMeta extends Required<AnnOptions> {
   format: "vidmae-ann";
   version: 1;
-  /** {@link import("../store/types.js").EmbeddingSpace.key} of the vectors. */
+  /** {@link import("../space/spec.js").EmbeddingSpace.key} of the vectors. */
   spaceKey: string;
   metric: Metric;
   dim: number;
@@ -83,8 +84,18 @@ const DEFAULTS: Required<AnnOptions> = {
   expansionSearch: 192,
   quantization: "f16",
 };
-const USEARCH_METRIC: Record<Metric, MetricKind> = { cosine: MetricKind.Cos, l2: MetricKind.L2sq };
-const USEARCH_SCALAR = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 } as const;
+const QUANTIZATIONS: readonly string[] = ["f32", "f16", "i8"];
+
+let usearchModule: typeof Usearch | undefined;
+
+/**
+ * usearch, loaded on first use through its CommonJS build: its ES module looks for its native build at import
+ * time from a global `__dirname` when one exists (e.g. under `node -e`) and climbs `..` until it crashes, and no
+ * one who only embeds videos should pay for loading it.
+ */
+function usearch(): typeof Usearch {
+  return (usearchModule ??= createRequire(import.meta.url)("usearch") as typeof Usearch);
+}
 
 /**
  * Where the index of one space and level of the store at `dbPath` lives, beside the store:
@@ -147,7 +158,7 @@ function toKeys(keys: ArrayLike<number>, count: number): BigUint64Array {
  */
 export class AnnIndex {
   private constructor(
-    private readonly native: Index,
+    private readonly native: Usearch.Index,
     private readonly meta: Omit<AnnMeta, "count">,
   ) {}
 
@@ -162,7 +173,7 @@ export class AnnIndex {
     checkPositiveInt(o.connectivity, "connectivity");
     checkPositiveInt(o.expansionAdd, "expansionAdd");
     checkPositiveInt(o.expansionSearch, "expansionSearch");
-    if (!(o.quantization in USEARCH_SCALAR))
+    if (!QUANTIZATIONS.includes(o.quantization))
       throw invalidParameterError("quantization", "one of: f32, f16, i8", o.quantization);
     const meta = {
       format: "vidmae-ann",
@@ -174,11 +185,14 @@ export class AnnIndex {
     return new AnnIndex(AnnIndex.nativeIndex(meta), meta);
   }
 
-  private static nativeIndex(meta: Omit<AnnMeta, "count">): Index {
+  private static nativeIndex(meta: Omit<AnnMeta, "count">): Usearch.Index {
+    const { Index, MetricKind, ScalarKind } = usearch();
+    const metric = { cosine: MetricKind.Cos, l2: MetricKind.L2sq }[meta.metric];
+    const quantization = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 }[meta.quantization];
     return new Index({
       dimensions: meta.dim,
-      metric: USEARCH_METRIC[meta.metric],
-      quantization: USEARCH_SCALAR[meta.quantization],
+      metric,
+      quantization,
       connectivity: meta.connectivity,
       expansion_add: meta.expansionAdd,
       expansion_search: meta.expansionSearch,
@@ -320,7 +334,8 @@ export class AnnIndex {
     const indices = new Float64Array(count * k).fill(-1);
     const distances = new Float32Array(count * k).fill(Infinity);
     if (count === 0 || this.size === 0) return { indices, distances, k };
-    const result = this.native.search(data, fetch, 0) as Matches | BatchMatches;
+    const { BatchMatches } = usearch();
+    const result = this.native.search(data, fetch, 0) as Usearch.Matches | Usearch.BatchMatches;
     const { metric, dim } = this.meta;
     for (let q = 0; q < count; q++) {
       // One query comes back as Matches trimmed to what was found; several as BatchMatches padded to `fetch`.

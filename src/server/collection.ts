@@ -11,8 +11,8 @@ import type { MapMethod, MapModel } from "../map/project.js";
 import { videoThumbnail } from "../map/thumbnails.js";
 import { similarVideos, type SimilarHit } from "../search/similar.js";
 import type { Metric } from "../search/validate.js";
+import type { EmbeddingSpace } from "../space/spec.js";
 import type {
-  EmbeddingSpace,
   EmbeddingStore,
   LoadedVectors,
   StatusFilter,

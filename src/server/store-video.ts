@@ -7,7 +7,8 @@ import { copyFile, mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { probeRecord } from "../embed/collection.js";
 import { wrapError } from "../errors.js";
-import type { EmbeddingSpace, EmbeddingStore, VideoRecord } from "../store/types.js";
+import type { EmbeddingSpace } from "../space/spec.js";
+import type { EmbeddingStore, VideoRecord } from "../store/types.js";
 import type { EmbeddedVideo, VideoInput } from "./embedding.js";
 import { HttpError } from "./http-errors.js";
 

@@ -1,55 +1,16 @@
 /**
- * Validation of what callers hand the store, with zod schemas whose messages are the "expected" half of
- * {@link invalidParameterError}, so every bad field is reported as "Expected <what> for <field path> but
- * received <value>". The same schemas parse the JSON the store reads back (see rows.ts).
+ * Schemas of the records callers hand the store, parsed with `parseInput` (space/input.ts) so every bad field
+ * is reported as "Expected <what> for <field path> but received <value>". The same schemas parse the JSON the
+ * store reads back (see rows.ts); the space's own schemas are in space/spec.ts.
  */
 import { z } from "zod";
-import { invalidParameterError } from "../errors.js";
-import { POOLINGS, PRECISIONS } from "./types.js";
+import { nonEmptyString, positiveInt } from "../space/input.js";
 
-const positiveInt = z.int({ error: "positive integer" }).positive({ error: "positive integer" });
 const nonNegativeInt = z
   .int({ error: "non-negative integer" })
   .nonnegative({ error: "non-negative integer" });
 const finite = z.number({ error: "finite number" });
-const nonEmptyString = z.string({ error: "non-empty string" }).min(1, { error: "non-empty string" });
 const float32Array = z.instanceof(Float32Array, { error: "Float32Array" });
-
-/**
- * Sampling parameters, as given and as stored (JSON column `sampling`).
- *
- * @example
- * samplingSchema.parse({ method: "uniform", numFrames: 16, crops: 1 });
- */
-export const samplingSchema = z.object(
-  {
-    method: z.enum(["uniform", "clips"], { error: "one of: uniform, clips" }),
-    numFrames: positiveInt,
-    frameSampleRate: positiveInt.optional(),
-    clips: positiveInt.optional(),
-    crops: z.literal([1, 3], { error: "one of: 1, 3" }),
-  },
-  { error: "object" },
-);
-
-/**
- * An embedding space spec (see {@link normalizeSpaceSpec} for the method-dependent rules).
- *
- * @example
- * parseInput(spaceSpecSchema, spec, "spec");
- */
-export const spaceSpecSchema = z.object(
-  {
-    model: nonEmptyString,
-    revision: nonEmptyString.nullable(),
-    weightsHash: nonEmptyString,
-    pooling: z.enum(POOLINGS, { error: `one of: ${POOLINGS.join(", ")}` }),
-    sampling: samplingSchema,
-    precision: z.enum(PRECISIONS, { error: `one of: ${PRECISIONS.join(", ")}` }),
-    dim: positiveInt,
-  },
-  { error: "object" },
-);
 
 /**
  * Probe metadata: any JSON object.
@@ -123,36 +84,3 @@ export const videoFailureSchema = z.object(
   { code: nonEmptyString, message: z.string({ error: "string" }) },
   { error: "object" },
 );
-
-/** `batch[0].clips[2].vector` from a zod issue path. */
-function fieldName(root: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (name, key) => (typeof key === "number" ? `${name}[${key}]` : `${name}.${String(key)}`),
-    root,
-  );
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-/**
- * Parses a caller's value, throwing the first problem as an invalid-argument error named after its field.
- *
- * @param name - the parameter as the caller knows it (`spec`, `files[3]`)
- * @throws VidmaeError E_INVALID_ARGUMENT
- * @example
- * parseInput(spaceSpecSchema, { ...spec, pooling: "max" }, "spec");
- * // Expected one of: mean, head for spec.pooling but received "max" of type string
- */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw invalidParameterError(fieldName(name, issue.path), issue.message, valueAt(value, issue.path));
-}

@@ -1,9 +1,11 @@
 /**
  * Schema versions: a database records each migration it received in `schema_migrations`, and opening it applies
  * the missing ones, in order, in one transaction, so a database is always at exactly one known version. A
- * database from a newer vidmae is refused rather than misread.
+ * database from a newer vidmae is refused rather than misread. One runner per driver (SQLite's is synchronous),
+ * one set of rules for both.
  */
 import type { Database } from "better-sqlite3";
+import type { PoolClient } from "pg";
 import { VidmaeError } from "../errors.js";
 
 /**
@@ -36,8 +38,43 @@ export function schemaVersion(db: Database): number {
 }
 
 /**
- * Brings a database up to the last of `migrations`. The write lock is taken first, so two processes opening the
- * same new file migrate it once.
+ * The migrations a database at version `current` still needs.
+ *
+ * @param source - the database, for messages
+ * @throws VidmaeError E_STORE when the database is newer than `migrations`
+ * @example
+ * pendingMigrations(SQLITE_MIGRATIONS, 0, "e.db"); // [{ version: 1, name: "initial schema", sql: "…" }]
+ */
+export function pendingMigrations(
+  migrations: readonly Migration[],
+  current: number,
+  source: string,
+): readonly Migration[] {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`Migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+  if (current > migrations.length) {
+    throw new VidmaeError(
+      "E_STORE",
+      `${source} has schema version ${current} but this version of vidmae reads up to ${migrations.length}: upgrade vidmae to open it`,
+    );
+  }
+  return migrations.slice(current);
+}
+
+/** The error for a migration whose statements failed. */
+function migrationFailed(source: string, m: Migration, error: unknown): VidmaeError {
+  return new VidmaeError(
+    "E_STORE",
+    `Cannot migrate ${source} to schema version ${m.version} (${m.name}): ${(error as Error).message}`,
+    { cause: error },
+  );
+}
+
+/**
+ * Brings a SQLite database up to the last of `migrations`. The write lock is taken first, so two processes
+ * opening the same new file migrate it once.
  *
  * @param source - the database's path, for messages
  * @returns the version the database is at now
@@ -46,36 +83,67 @@ export function schemaVersion(db: Database): number {
  * migrate(db, SQLITE_MIGRATIONS, "embeddings.db"); // 1
  */
 export function migrate(db: Database, migrations: readonly Migration[], source: string): number {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new Error(`Migration ${m.name} has version ${m.version}, expected ${i + 1}`);
-  });
-  const latest = migrations.length;
   const run = db.transaction(() => {
-    const current = schemaVersion(db);
-    if (current > latest) {
-      throw new VidmaeError(
-        "E_STORE",
-        `${source} has schema version ${current} but this version of vidmae reads up to ${latest}: upgrade vidmae to open it`,
-      );
-    }
+    const pending = pendingMigrations(migrations, schemaVersion(db), source);
     db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
     );
     const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
-    for (const m of migrations.slice(current)) {
+    for (const m of pending) {
       try {
         db.exec(m.sql);
       } catch (error) {
-        throw new VidmaeError(
-          "E_STORE",
-          `Cannot migrate ${source} to schema version ${m.version} (${m.name}): ${(error as Error).message}`,
-          { cause: error },
-        );
+        throw migrationFailed(source, m, error);
       }
       record.run(m.version, m.name, new Date().toISOString());
     }
   });
   run.immediate();
-  return latest;
+  return migrations.length;
+}
+
+/** Any constant works: it only has to be the same in every vidmae process migrating this database. */
+const MIGRATION_LOCK = 0x76696461; // "vida"
+
+/**
+ * Brings the schema on `client`'s search path up to the last of `migrations`, in one transaction under an
+ * advisory lock, so workers starting together against a new database migrate it once.
+ *
+ * @param source - the database, for messages (no password)
+ * @returns the version the database is at now
+ * @throws VidmaeError E_STORE when the database is newer than `migrations` or a migration fails (nothing applied)
+ * @example
+ * await migratePostgres(client, POSTGRES_MIGRATIONS, "postgres://vidmae@db/vidmae"); // 1
+ */
+export async function migratePostgres(
+  client: PoolClient,
+  migrations: readonly Migration[],
+  source: string,
+): Promise<number> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      "SELECT MAX(version) AS version FROM schema_migrations",
+    );
+    for (const m of pendingMigrations(migrations, rows[0].version ?? 0, source)) {
+      try {
+        await client.query(m.sql);
+      } catch (error) {
+        throw migrationFailed(source, m, error);
+      }
+      await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())", [
+        m.version,
+        m.name,
+      ]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+  return migrations.length;
 }

@@ -1,8 +1,10 @@
 /** Opens the store a `--db` argument names, and picks the embedding space a command works in. */
 import { VidmaeError } from "../errors.js";
+import { describeSpace } from "../space/compare.js";
+import type { EmbeddingSpace } from "../space/spec.js";
 import { PgStore, isPostgresUrl } from "./postgres.js";
 import { SqliteStore } from "./sqlite.js";
-import type { EmbeddingSpace, EmbeddingStore } from "./types.js";
+import type { EmbeddingStore } from "./types.js";
 
 /**
  * Opens a store: a `postgres://` URL is a PostgreSQL database shared by many processes and machines; a file path
@@ -16,11 +18,8 @@ export async function openStore(db: string): Promise<EmbeddingStore> {
   return isPostgresUrl(db) ? PgStore.open(db) : SqliteStore.open(db);
 }
 
-function describeSpace(s: EmbeddingSpace): string {
-  const sampling =
-    s.sampling.method === "clips" ? `clips K=${s.sampling.clips} r=${s.sampling.frameSampleRate}` : "uniform";
-  return `${s.id} (${s.key.slice(0, 12)}: ${s.model}, ${s.pooling} pooling, ${sampling}, T=${s.sampling.numFrames}, crops=${s.sampling.crops}, ${s.precision}, dim ${s.dim})`;
-}
+/** A stored space in a list for people: its id, then what it is. */
+const listed = (s: EmbeddingSpace) => `${s.id} (${describeSpace(s)})`;
 
 /**
  * The space a command reads: the one given by id or key prefix, else the only one in the store.
@@ -39,7 +38,7 @@ export async function selectSpace(store: EmbeddingStore, space?: string): Promis
     if (!match)
       throw new VidmaeError(
         "E_STORE",
-        `No single embedding space matches ${space}; the store has: ${spaces.map(describeSpace).join("; ") || "none"}`,
+        `No single embedding space matches ${space}; the store has: ${spaces.map(listed).join("; ") || "none"}`,
       );
     return match;
   }
@@ -48,7 +47,7 @@ export async function selectSpace(store: EmbeddingStore, space?: string): Promis
   if (spaces.length > 1)
     throw new VidmaeError(
       "E_STORE",
-      `The store holds ${spaces.length} embedding spaces; choose one with --space: ${spaces.map(describeSpace).join("; ")}`,
+      `The store holds ${spaces.length} embedding spaces; choose one with --space: ${spaces.map(listed).join("; ")}`,
     );
   return spaces[0];
 }

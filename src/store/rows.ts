@@ -4,16 +4,9 @@
  */
 import type { z } from "zod";
 import { VidmaeError } from "../errors.js";
-import { frameIndicesSchema, probeSchema, samplingSchema } from "./input.js";
-import type {
-  ClipRecord,
-  EmbeddingSpace,
-  Pooling,
-  Precision,
-  VideoRecord,
-  VideoState,
-  VideoStatus,
-} from "./types.js";
+import { type EmbeddingSpace, type Pooling, type Precision, samplingSchema } from "../space/spec.js";
+import { frameIndicesSchema, probeSchema } from "./input.js";
+import type { ClipRecord, VideoRecord, VideoState, VideoStatus } from "./types.js";
 
 /**
  * A row of `embedding_spaces`, as the driver returns it (the other row types likewise mirror their tables).

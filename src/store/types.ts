@@ -4,71 +4,7 @@
  * logical schema later, which is why every method returns a Promise even where SQLite is synchronous.
  */
 import type { LoadedVectors, VectorRow } from "../io/vectors.js";
-
-/** How vectors are pooled from the encoder's tokens: mean of patch tokens, or the classification head's input. */
-export const POOLINGS = ["mean", "head"] as const;
-/** One of {@link POOLINGS}. */
-export type Pooling = (typeof POOLINGS)[number];
-
-/** Numeric precision the model ran at. */
-export const PRECISIONS = ["fp32", "int8"] as const;
-/** One of {@link PRECISIONS}. */
-export type Precision = (typeof PRECISIONS)[number];
-
-/**
- * How frames were sampled: `uniform` (one clip over the whole video) or `clips` (K clips of T frames every r
- * frames, both required then), and 1 or 3 spatial crops per clip.
- *
- * @example
- * const s: SamplingSpec = { method: "clips", numFrames: 16, frameSampleRate: 4, clips: 3, crops: 1 };
- */
-export interface SamplingSpec {
-  method: "uniform" | "clips";
-  /** T: frames per clip. */
-  numFrames: number;
-  /** r: distance between consecutive frames of a clip (`clips` only). */
-  frameSampleRate?: number;
-  /** K: clips per video (`clips` only). */
-  clips?: number;
-  crops: 1 | 3;
-}
-
-/**
- * Everything that decides what an embedding vector means. Two runs with equal specs produce interchangeable
- * vectors; anything else gets its own space, so vectors never mix.
- *
- * @example
- * const spec: EmbeddingSpaceSpec = {
- *   model: "MCG-NJU/videomae-base-finetuned-kinetics", revision: "8d2a…", weightsHash: "sha256:…",
- *   pooling: "mean", sampling: { method: "uniform", numFrames: 16, crops: 1 }, precision: "fp32", dim: 768,
- * };
- */
-export interface EmbeddingSpaceSpec {
-  /** Hub repo id or checkpoint directory, as given (descriptive: the weights hash identifies the weights). */
-  model: string;
-  /** Hub commit, null for a local directory. */
-  revision: string | null;
-  /** Hash of the weights (and of anything else that changes the vectors and is not below, e.g. preprocessing). */
-  weightsHash: string;
-  pooling: Pooling;
-  sampling: SamplingSpec;
-  precision: Precision;
-  /** Vector length. */
-  dim: number;
-}
-
-/**
- * A stored space: its spec, a database `id`, and `key`, the sha256 of the canonical JSON of the spec fields that
- * change vectors (weights hash, pooling, sampling, precision, dim), equal across databases.
- *
- * @example
- * const space = await store.ensureSpace(spec); // { id: 1, key: "3f1c…", createdAt: "2026-…", ...spec }
- */
-export interface EmbeddingSpace extends EmbeddingSpaceSpec {
-  id: number;
-  key: string;
-  createdAt: string;
-}
+import type { EmbeddingSpace, EmbeddingSpaceSpec } from "../space/spec.js";
 
 /**
  * A file as seen on disk, handed to {@link EmbeddingStore.upsertVideos}. The content hash is the natural key:

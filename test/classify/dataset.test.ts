@@ -3,7 +3,6 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
-  embedderForSpace,
   embedVideoFeatures,
   loadArrayData,
   loadLabelledData,
@@ -13,12 +12,12 @@ import {
 } from "../../src/classify/dataset.js";
 import { writeNpy } from "../../src/io/npy.js";
 import { Embedder } from "../../src/embed/embedder.js";
-import { spaceSpecFor } from "../../src/embed/space.js";
+import { embedderForSpace, spaceSpecFor } from "../../src/embed/space.js";
 import { VidmaeError } from "../../src/errors.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
 import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
-import type { EmbeddingSpace } from "../../src/store/types.js";
+import type { EmbeddingSpace } from "../../src/space/spec.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
 import { SPEC, embeddings, tempDir, videoFile } from "../store/helpers.js";
 

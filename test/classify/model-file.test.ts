@@ -3,15 +3,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { crossValidationFolds, evaluateClassifier } from "../../src/classify/evaluate.js";
-import {
-  MODEL_FILE_FORMAT,
-  SavedModel,
-  describeModelSpace,
-  modelSpace,
-} from "../../src/classify/model-file.js";
+import { MODEL_FILE_FORMAT, SavedModel } from "../../src/classify/model-file.js";
 import { pipelineFromSpec } from "../../src/classify/spec.js";
 import { VidmaeError } from "../../src/errors.js";
-import { spaceKey } from "../../src/store/space.js";
+import { describeSpace } from "../../src/space/compare.js";
+import { keyedSpace, spaceKey } from "../../src/space/spec.js";
 import { VERSION } from "../../src/version.js";
 import { SPEC, tempDir } from "../store/helpers.js";
 import { dataset } from "./helpers.js";
@@ -86,11 +82,11 @@ describe("SavedModel", () => {
     await rejectsExactly(
       () => model.checkSpace(other, "model.json"),
       "E_DATA",
-      `model.json was trained on embedding space ${describeModelSpace(modelSpace(IRIS_SPACE))} but these vectors ` +
-        `are from space ${describeModelSpace(modelSpace(other))}; embed the videos in the model's space or train a model on this one`,
+      `model.json was trained on embedding space ${describeSpace(keyedSpace(IRIS_SPACE))} but these vectors ` +
+        `are from space ${describeSpace(keyedSpace(other))}; embed the videos in the model's space or train a model on this one`,
     );
     assert.equal(
-      describeModelSpace(modelSpace(IRIS_SPACE)),
+      describeSpace(keyedSpace(IRIS_SPACE)),
       `${spaceKey(IRIS_SPACE).slice(0, 12)} (MCG-NJU/videomae-base, mean pooling, 2 clips T=8 every 2 frames, 1 crop, fp32, dim 4)`,
     );
     // Trained on arrays: no space to check against.

@@ -4,23 +4,14 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { describeModelSpace, modelSpace } from "../../src/classify/model-file.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { describeSpace } from "../../src/space/compare.js";
+import { offlineEnv } from "../helpers/temp.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
-import type { EmbeddingSpace } from "../../src/store/types.js";
+import { type EmbeddingSpace, keyedSpace } from "../../src/space/spec.js";
 import { sklearnPath } from "../classify/helpers.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
-import { runCli } from "./helpers.js";
-
-const TINY = {
-  hidden_size: 16,
-  num_attention_heads: 2,
-  intermediate_size: 32,
-  num_hidden_layers: 1,
-  image_size: 32,
-  patch_size: 8,
-  num_frames: 4,
-};
+import { runCliInProcess } from "./helpers.js";
 
 let tmp: string;
 let env: Record<string, string>;
@@ -38,23 +29,23 @@ const iris = {
 
 /** Runs the CLI and checks it succeeded. */
 async function ok(args: string[]) {
-  const result = await runCli(args, env);
+  const result = await runCliInProcess(args, env);
   assert.equal(result.code, 0, result.stderr);
   return result;
 }
 
 /** Runs the CLI and checks it failed with exactly this message. */
 async function fails(args: string[], message: string) {
-  const result = await runCli(args, env);
+  const result = await runCliInProcess(args, env);
   assert.equal(result.stderr, `vidmae: ${message}\n`);
   assert.equal(result.code, 1);
 }
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-cli-classify-"));
-  env = { VIDMAE_CACHE: join(tmp, "cache"), HF_HUB_OFFLINE: "1", HF_HUB_CACHE: join(tmp, "hf") };
+  env = offlineEnv(tmp);
   modelDir = join(tmp, "model");
-  await writeRandomCheckpoint(modelDir, { config: TINY });
+  await writeTinyCheckpoint(modelDir);
   labelled = [];
   const sources = { bars: "smptebars", pattern: "testsrc2", fractal: "mandelbrot" };
   for (const [label, source] of Object.entries(sources)) {
@@ -91,7 +82,7 @@ describe("vidmae train", () => {
     ]);
     assert.equal(
       stderr,
-      `vidmae: 9 labelled rows from space ${space.id} ${describeModelSpace(modelSpace(space))}; 1 without a label skipped; 16 features, 3 classes\n`,
+      `vidmae: 9 labelled rows from space ${space.id} ${describeSpace(keyedSpace(space))}; 1 without a label skipped; 16 features, 3 classes\n`,
     );
     assert.match(
       stdout,
@@ -264,22 +255,22 @@ describe("vidmae predict", () => {
     await store.close();
     await fails(
       ["predict", "--model", model, "--db", other],
-      `${model} was trained on embedding space ${describeModelSpace(modelSpace(space))} but these vectors are from ` +
-        `space ${describeModelSpace(modelSpace(otherSpace))}; embed the videos in the model's space or train a model on this one`,
+      `${model} was trained on embedding space ${describeSpace(keyedSpace(space))} but these vectors are from ` +
+        `space ${describeSpace(keyedSpace(otherSpace))}; embed the videos in the model's space or train a model on this one`,
     );
   });
 
   test("videos cannot be embedded with other weights than the space's", async () => {
     const copy = join(tmp, "changed-model");
-    await writeRandomCheckpoint(copy, { config: TINY });
+    await writeTinyCheckpoint(copy);
     const changedDb = join(tmp, "changed.db");
     const twoClasses = [join(tmp, "videos", "bars"), join(tmp, "videos", "fractal")];
     await ok(["embed", ...twoClasses, "--db", changedDb, "--model", copy, "--labels-from-dirs", "--json"]);
     const changedModel = join(tmp, "changed.json");
     await ok(["train", "--db", changedDb, "--out", changedModel]);
     const { weightsHash } = JSON.parse(readFileSync(changedModel, "utf8")).space;
-    await writeRandomCheckpoint(copy, { config: TINY, seed: 7 });
-    const result = await runCli(["predict", "--model", changedModel, unlabelled], env);
+    await writeTinyCheckpoint(copy, { seed: 7 });
+    const result = await runCliInProcess(["predict", "--model", changedModel, unlabelled], env);
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
@@ -299,7 +290,7 @@ describe("vidmae predict", () => {
       ["predict", "--model", irisModel, unlabelled],
       `${irisModel} was trained on arrays with no recorded embedding space, so it cannot embed videos; use --x or --db`,
     );
-    const notJson = await runCli(["predict", "--model", iris.y, "--x", iris.x], env);
+    const notJson = await runCliInProcess(["predict", "--model", iris.y, "--x", iris.x], env);
     assert.equal(notJson.code, 1);
     assert.ok(notJson.stderr.startsWith(`vidmae: ${iris.y} is not JSON: `), notJson.stderr);
   });
@@ -308,7 +299,7 @@ describe("vidmae predict", () => {
 describe("vidmae demo", () => {
   test("a reduced run prints the table and the random-weights note, and writes results.json", async () => {
     const out = join(tmp, "demo");
-    const { stdout, stderr } = await runCli(
+    const { stdout, stderr } = await runCliInProcess(
       [
         "demo",
         "--out",

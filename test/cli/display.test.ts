@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { displayPath, escapeControls } from "../../src/errors.js";
-import { createProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { runInProcess } from "./helpers.js";
 
 /** A file name that would print as a forged summary line. */
@@ -35,7 +35,7 @@ describe("printed file names and messages", () => {
       await writeFile(video, "not a video");
       // --processor with a preprocessor config that does not exist: the first error names a path we chose.
       const processor = join(dir, "p\nvidmae: done 1000.json");
-      const result = await runInProcess(createProgram(), [
+      const result = await runInProcess(buildProgram(), [
         ...["frames", video, "--processor", processor, "--num-frames", "4", "--out", join(dir, "o.st")],
       ]);
       assert.equal(result.code, 1);

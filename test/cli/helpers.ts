@@ -1,6 +1,11 @@
-/** Runs the built `vidmae` CLI (dist/) as a user would, capturing its output. */
+/**
+ * Runs the `vidmae` CLI and captures its output: in this process through `buildProgram` (fast; most tests), or
+ * as the built `dist/` program in a child process (the few end-to-end tests: real exit codes, signals).
+ */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type Command, CommanderError } from "commander";
+import { buildProgram } from "../../src/cli/program.js";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,6 +37,49 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   });
 }
 
+/** `program` and every subcommand throw a CommanderError where commander would call `process.exit`. */
+function throwInsteadOfExit(program: Command): void {
+  program.exitOverride();
+  for (const sub of program.commands) throwInsteadOfExit(sub);
+}
+
+/**
+ * Runs `vidmae ...args` in this process, as {@link runCli} runs it in a child: stdout, stderr and the exit code
+ * are captured; `env` is set in `process.env` for the run (the library reads the hub and cache settings there)
+ * and restored after. Runs must not overlap.
+ *
+ * @example
+ * const { code, stdout } = await runCliInProcess(["export", "--db", db, "--out", dir], { HF_HUB_OFFLINE: "1" });
+ */
+export async function runCliInProcess(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  const result: CliResult = { code: 0, stdout: "", stderr: "" };
+  const program = buildProgram({
+    stdout: { write: (text: string) => (result.stdout += text) },
+    stderr: { write: (text: string) => (result.stderr += text) },
+    setExitCode: (code) => (result.code = code),
+  });
+  throwInsteadOfExit(program);
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  };
+  set(env);
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    result.code = e.exitCode;
+  } finally {
+    set(saved);
+  }
+  return result;
+}
+
 /** Thrown in place of `process.exit` while {@link runInProcess} runs, to end the parse where commander exits. */
 class ExitCalled extends Error {
   constructor(readonly exitCode: number) {
@@ -44,7 +92,7 @@ class ExitCalled extends Error {
  * opened): stderr and `process.exit` are intercepted, the exit code is what the process would exit with.
  *
  * @example
- * const { code, stderr } = await runInProcess(createProgram(), ["embed", "a.mp4", "--db", "x.db", "--clips", "0"]);
+ * const { code, stderr } = await runInProcess(buildProgram(), ["embed", "a.mp4", "--db", "x.db", "--clips", "0"]);
  */
 export async function runInProcess(
   program: { parseAsync(argv: string[], options: { from: "user" }): Promise<unknown> },

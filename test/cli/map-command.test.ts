@@ -6,10 +6,10 @@ import { after, before, describe, test } from "node:test";
 import { PNG } from "pngjs";
 import { SavedModel } from "../../src/classify/model-file.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
-import type { EmbeddingSpaceSpec } from "../../src/store/types.js";
+import type { EmbeddingSpaceSpec } from "../../src/space/spec.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
 import { clusteredVectors } from "../map/helpers.js";
-import { runCli } from "./helpers.js";
+import { runCliInProcess } from "./helpers.js";
 
 const SPEC: EmbeddingSpaceSpec = {
   model: "test/model",
@@ -86,7 +86,7 @@ function mapData(html: string): { points: { label: string }[]; thumbnails: Recor
 describe("vidmae map", () => {
   test("writes a self-contained HTML page with thumbnails of the readable videos", async () => {
     const out = join(tmp, "map.html");
-    const run = await runCli(["map", "--db", db, "--method", "tsne", "--out", out]);
+    const run = await runCliInProcess(["map", "--db", db, "--method", "tsne", "--out", out]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, `${out}: html map of ${VIDEOS} videos (tsne)\n`);
     const html = await readFile(out, "utf8");
@@ -99,15 +99,15 @@ describe("vidmae map", () => {
 
   test("--no-thumbnails leaves them out", async () => {
     const out = join(tmp, "bare.html");
-    const run = await runCli(["map", "--db", db, "--out", out, "--no-thumbnails"]);
+    const run = await runCliInProcess(["map", "--db", db, "--out", out, "--no-thumbnails"]);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(mapData(await readFile(out, "utf8")).thumbnails, {});
   });
 
   test("an SVG of the clips: one circle per clip; the same seed gives the same file", async () => {
     const args = ["map", "--db", db, "--level", "clip", "--method", "umap", "--seed", "5"];
-    const a = await runCli([...args, "--out", join(tmp, "a.svg")]);
-    const b = await runCli([...args, "--out", join(tmp, "b.svg")]);
+    const a = await runCliInProcess([...args, "--out", join(tmp, "a.svg")]);
+    const b = await runCliInProcess([...args, "--out", join(tmp, "b.svg")]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     const svg = await readFile(join(tmp, "a.svg"), "utf8");
@@ -117,7 +117,7 @@ describe("vidmae map", () => {
 
   test("a PNG of the requested size, coloured by a trained model's predictions", async () => {
     const out = join(tmp, "map.png");
-    const run = await runCli([
+    const run = await runCliInProcess([
       "map",
       "--db",
       db,
@@ -138,7 +138,7 @@ describe("vidmae map", () => {
     const png = PNG.sync.read(await readFile(out));
     assert.deepEqual([png.width, png.height], [480, 320]);
     const svg = join(tmp, "predicted.svg");
-    const again = await runCli([
+    const again = await runCliInProcess([
       "map",
       "--db",
       db,
@@ -178,7 +178,7 @@ describe("vidmae map", () => {
       ],
     ];
     for (const [args, stderr] of cases) {
-      const run = await runCli(["map", "--db", db, ...args]);
+      const run = await runCliInProcess(["map", "--db", db, ...args]);
       assert.equal(run.code, 1);
       assert.equal(run.stderr, stderr);
     }

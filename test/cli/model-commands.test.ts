@@ -8,7 +8,7 @@ import { readSafetensors } from "../../src/model/weights/safetensors.js";
 import { toFloat32 } from "../../src/model/weights/tensor.js";
 import { type FakeHub, fakeCommit, startFakeHub } from "../helpers/fake-hub.js";
 import { fixture } from "../helpers/fixtures.js";
-import { runCli } from "./helpers.js";
+import { runCli, runCliInProcess } from "./helpers.js";
 
 let tmp: string;
 let env: Record<string, string>;
@@ -36,7 +36,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** Runs `vidmae forward` on a fixture's reference input and compares every output it shares with the reference. */
 async function checkForward(modelDir: string, refDir: string, tag: string): Promise<string[]> {
   const out = join(tmp, `${tag}.safetensors`);
-  const run = await runCli(
+  const run = await runCliInProcess(
     [
       "forward",
       "--model",
@@ -96,7 +96,7 @@ describe("vidmae forward", () => {
     const noConfig = join(tmp, "no-config");
     await mkdir(noConfig);
     const input = fixture("videomae/tiny-model/reference.safetensors");
-    const run = await runCli(
+    const run = await runCliInProcess(
       ["forward", "--model", noConfig, "--input", input, "--out", join(tmp, "x.safetensors")],
       env,
     );
@@ -111,7 +111,7 @@ describe("vidmae forward", () => {
     await copyFile(fixture("videomae/tiny-model/config.json"), join(truncated, "config.json"));
     const weights = await readFile(fixture("videomae/tiny-model/model.safetensors"));
     await writeFile(join(truncated, "model.safetensors"), weights.subarray(0, weights.byteLength - 1000));
-    const bad = await runCli(
+    const bad = await runCliInProcess(
       ["forward", "--model", truncated, "--input", input, "--out", join(tmp, "x.safetensors")],
       env,
     );
@@ -122,7 +122,7 @@ describe("vidmae forward", () => {
     );
     assert.doesNotMatch(bad.stderr, /\n\s+at /); // no stack trace
 
-    const wrongInput = await runCli(
+    const wrongInput = await runCliInProcess(
       [
         "forward",
         "--model",
@@ -140,7 +140,7 @@ describe("vidmae forward", () => {
       /^vidmae: \S+: no tensor named pixel_values \(found: classifier\.bias, classifier\.weight, /,
     );
 
-    const threads = await runCli(["forward", "--input", input, "--out", "x", "--threads", "0"], env);
+    const threads = await runCliInProcess(["forward", "--input", input, "--out", "x", "--threads", "0"], env);
     assert.equal(threads.code, 1);
     assert.equal(
       threads.stderr,
@@ -152,7 +152,7 @@ describe("vidmae forward", () => {
 describe("vidmae export-onnx", () => {
   test("writes a standalone graph with named inputs/outputs and the label map", async () => {
     const out = join(tmp, "classifier.onnx");
-    const run = await runCli(
+    const run = await runCliInProcess(
       ["export-onnx", "--model", fixture("videomae/tiny-classifier"), "--out", out],
       env,
     );
@@ -194,7 +194,7 @@ describe("vidmae pull and --model org/name against a local hub", () => {
 
   test("pull downloads only the needed files into the HF cache layout, then --model uses them", async () => {
     const hubEnv = { ...env, HF_ENDPOINT: hub.url };
-    const pull = await runCli(["pull", "test-org/tiny-classifier"], hubEnv);
+    const pull = await runCli(["pull", "test-org/tiny-classifier"], hubEnv); // end to end: the built program
     assert.equal(pull.code, 0, pull.stderr);
     const snapshot = join(env.HF_HUB_CACHE, "models--test-org--tiny-classifier", "snapshots", commit);
     assert.equal(pull.stdout, `${snapshot}\n`);
@@ -214,7 +214,7 @@ describe("vidmae pull and --model org/name against a local hub", () => {
     // Offline, the cached snapshot serves --model org/name.
     const offline = { ...hubEnv, HF_HUB_OFFLINE: "1" };
     const out = join(tmp, "hub-forward.safetensors");
-    const fwd = await runCli(
+    const fwd = await runCliInProcess(
       [
         "forward",
         "--model",
@@ -235,7 +235,7 @@ describe("vidmae pull and --model org/name against a local hub", () => {
   });
 
   test("pull of a missing repo exits 1 with the hub's reason", async () => {
-    const run = await runCli(["pull", "test-org/nope"], { ...env, HF_ENDPOINT: hub.url });
+    const run = await runCliInProcess(["pull", "test-org/nope"], { ...env, HF_ENDPOINT: hub.url });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^vidmae: .*test-org\/nope.*\n$/);
   });

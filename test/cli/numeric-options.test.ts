@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Command } from "commander";
 import { LIMITS, MAX_MAP_PIXELS, type NumericRange } from "../../src/cli/options.js";
-import { createProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { runCli, runInProcess } from "./helpers.js";
 
 /** Each command with the arguments it needs to reach its action (where options are checked). */
@@ -100,7 +100,7 @@ function commands(program: Command, prefix = ""): [string, Command][] {
 describe("numeric options", () => {
   it("every value-taking flag that looks numeric is in the table, and its help shows its range", () => {
     const numeric = /<(n|k|K|T|r|px|ms|port|d|fraction|id)>$/;
-    for (const [name, command] of commands(createProgram())) {
+    for (const [name, command] of commands(buildProgram())) {
       for (const option of command.options) {
         if (!numeric.test(option.flags)) continue;
         const range = TABLE[name]?.[option.long!];
@@ -121,7 +121,7 @@ describe("numeric options", () => {
         for (const value of values) {
           // Nothing but the range check may answer: a value that is in range is not hostile here.
           if (range.schema().safeParse(value).success) continue;
-          const result = await runInProcess(createProgram(), [...BASE[name], flag, value]);
+          const result = await runInProcess(buildProgram(), [...BASE[name], flag, value]);
           const expected = `vidmae: Expected ${range.expected} for ${flag} but received ${JSON.stringify(value)} of type string\n`;
           assert.deepEqual(result, { code: 1, stderr: expected }, `${name} ${flag} ${JSON.stringify(value)}`);
           cases++;
@@ -153,7 +153,7 @@ describe("numeric options", () => {
       [[...BASE.classify, "--crops", " 3"], 'Expected 1 or 3 for --crops but received " 3" of type string'],
     ];
     for (const [args, message] of cases)
-      assert.deepEqual(await runInProcess(createProgram(), args), {
+      assert.deepEqual(await runInProcess(buildProgram(), args), {
         code: 1,
         stderr: `vidmae: ${message}\n`,
       });
@@ -190,7 +190,7 @@ describe("numeric options", () => {
     ];
     for (const [args, message] of cases)
       assert.deepEqual(
-        await runInProcess(createProgram(), args),
+        await runInProcess(buildProgram(), args),
         { code: 1, stderr: `vidmae: ${message}\n` },
         args.join(" "),
       );

@@ -3,9 +3,10 @@ import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { offlineEnv } from "../helpers/temp.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
-import { runCli } from "./helpers.js";
+import { runCliInProcess } from "./helpers.js";
 
 let tmp: string;
 let env: Record<string, string>;
@@ -13,19 +14,9 @@ let db: string;
 let videos: string;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-cli-similar-"));
-  env = { VIDMAE_CACHE: join(tmp, "cache"), HF_HUB_OFFLINE: "1", HF_HUB_CACHE: join(tmp, "hf") };
+  env = offlineEnv(tmp);
   const modelDir = join(tmp, "model");
-  await writeRandomCheckpoint(modelDir, {
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
-  });
+  await writeTinyCheckpoint(modelDir);
   videos = join(tmp, "videos");
   await mkdir(videos);
   await makeVideo(videos, { name: "a.mp4", frames: 40, source: "testsrc2" });
@@ -35,7 +26,7 @@ before(async () => {
   await copyFile(join(videos, "a.mp4"), join(tmp, "a-copy.mp4"));
   await makeVideo(videos, { name: "a2.mkv", frames: 40, source: "testsrc2" });
   db = join(tmp, "v.db");
-  const embed = await runCli(
+  const embed = await runCliInProcess(
     [
       "embed",
       videos,
@@ -60,13 +51,13 @@ after(async () => {
 
 describe("vidmae similar / duplicates / search-moments", () => {
   test("a stored video's neighbours, exact and approximate, exclude itself", async () => {
-    const exact = await runCli(["similar", "--id", "1", "--db", db, "--k", "3", "--json"], env);
+    const exact = await runCliInProcess(["similar", "--id", "1", "--db", db, "--k", "3", "--json"], env);
     assert.equal(exact.code, 0, exact.stderr);
     const hits = JSON.parse(exact.stdout);
     assert.equal(hits.length, 3);
     assert.ok(hits.every((h: { videoId: number }) => h.videoId !== 1));
     assert.ok(hits[0].distance <= hits[1].distance && hits[1].distance <= hits[2].distance);
-    const approx = await runCli(
+    const approx = await runCliInProcess(
       ["similar", "--id", "1", "--db", db, "--k", "3", "--json", "--approximate"],
       env,
     );
@@ -82,7 +73,7 @@ describe("vidmae similar / duplicates / search-moments", () => {
   });
 
   test("a new file is embedded in the space's settings; its identical stored twin comes first at distance ~0", async () => {
-    const run = await runCli(
+    const run = await runCliInProcess(
       ["similar", join(tmp, "a-copy.mp4"), "--db", db, "--level", "clip", "--k", "2", "--json"],
       env,
     );
@@ -94,7 +85,7 @@ describe("vidmae similar / duplicates / search-moments", () => {
   });
 
   test("duplicates groups identical videos; search-moments finds the query's own range first", async () => {
-    const dup = await runCli(["duplicates", "--db", db, "--json"], env);
+    const dup = await runCliInProcess(["duplicates", "--db", db, "--json"], env);
     assert.equal(dup.code, 0, dup.stderr);
     const groups = JSON.parse(dup.stdout);
     const withA = groups.find((g: { videos: { path: string }[] }) =>
@@ -104,21 +95,24 @@ describe("vidmae similar / duplicates / search-moments", () => {
       "a.mp4",
       "a2.mkv",
     ]);
-    const moments = await runCli(["search-moments", join(tmp, "a-copy.mp4"), "--db", db, "--json"], env);
+    const moments = await runCliInProcess(
+      ["search-moments", join(tmp, "a-copy.mp4"), "--db", db, "--json"],
+      env,
+    );
     assert.equal(moments.code, 0, moments.stderr);
     const first = JSON.parse(moments.stdout)[0];
     assert.ok(["a.mp4", "a2.mkv"].includes(first.path.split("/").at(-1)));
   });
 
   test("bad arguments", async () => {
-    const both = await runCli(["similar", "x.mp4", "--id", "1", "--db", db], env);
+    const both = await runCliInProcess(["similar", "x.mp4", "--id", "1", "--db", db], env);
     assert.equal(both.stderr, "vidmae: Give either a video file or --id, not both\n");
-    const k = await runCli(["similar", "--id", "1", "--db", db, "--k", "0"], env);
+    const k = await runCliInProcess(["similar", "--id", "1", "--db", db, "--k", "0"], env);
     assert.equal(
       k.stderr,
       'vidmae: Expected integer from 1 to 10000 for --k but received "0" of type string\n',
     );
-    const missing = await runCli(["similar", "--id", "99", "--db", db], env);
+    const missing = await runCliInProcess(["similar", "--id", "99", "--db", db], env);
     assert.equal(missing.stderr, "vidmae: Video 99 has no stored embedding in this space\n");
   });
 });

@@ -8,9 +8,10 @@ import Database from "better-sqlite3";
 import { parseNpy } from "../../src/io/npy.js";
 import { readSafetensors } from "../../src/model/weights/safetensors.js";
 import { toFloat32 } from "../../src/model/weights/tensor.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { offlineEnv } from "../helpers/temp.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
-import { ROOT, runCli } from "./helpers.js";
+import { ROOT, runCliInProcess } from "./helpers.js";
 
 let tmp: string;
 let env: Record<string, string>;
@@ -18,20 +19,11 @@ let modelDir: string;
 let videos: string;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-cli-store-"));
-  env = { VIDMAE_CACHE: join(tmp, "cache"), HF_HUB_OFFLINE: "1", HF_HUB_CACHE: join(tmp, "hf") };
+  env = offlineEnv(tmp);
   modelDir = join(tmp, "model");
-  await writeRandomCheckpoint(modelDir, {
+  await writeTinyCheckpoint(modelDir, {
     kind: "classification",
     labels: ["a", "b"],
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
   });
   videos = join(tmp, "videos");
   for (const [dir, name, source] of [
@@ -50,7 +42,7 @@ after(async () => {
 describe("vidmae embed + export", () => {
   test("export matches vidmae forward on the same pixels (embed -> export round trip)", async () => {
     const db = join(tmp, "round.db");
-    const embed = await runCli(
+    const embed = await runCliInProcess(
       [
         "embed",
         videos,
@@ -76,7 +68,7 @@ describe("vidmae embed + export", () => {
       .map((l) => JSON.parse(l));
     assert.deepEqual(events.filter((e) => e.type === "done").length, 3);
     const out = join(tmp, "export");
-    const exp = await runCli(["export", "--db", db, "--out", out, "--level", "clip"], env);
+    const exp = await runCliInProcess(["export", "--db", db, "--out", out, "--level", "clip"], env);
     assert.equal(exp.code, 0, exp.stderr);
     const npy = parseNpy(await readFile(join(out, "embeddings.npy")), "embeddings.npy");
     assert.deepEqual(npy.shape, [6, 16]);
@@ -93,7 +85,7 @@ describe("vidmae embed + export", () => {
     const frames = join(tmp, "j1.safetensors");
     assert.equal(
       (
-        await runCli(
+        await runCliInProcess(
           [
             "frames",
             j1,
@@ -114,7 +106,10 @@ describe("vidmae embed + export", () => {
       0,
     );
     const fwdOut = join(tmp, "j1-out.safetensors");
-    const fwd = await runCli(["forward", "--model", modelDir, "--input", frames, "--out", fwdOut], env);
+    const fwd = await runCliInProcess(
+      ["forward", "--model", modelDir, "--input", frames, "--out", fwdOut],
+      env,
+    );
     assert.equal(fwd.code, 0, fwd.stderr);
     const pooled = (await readSafetensors(fwdOut)).get("pooled")!;
     const ref = toFloat32(pooled, "pooled", fwdOut);
@@ -159,7 +154,7 @@ describe("vidmae embed + export", () => {
     const ok = raw.prepare("SELECT COUNT(*) FROM video_status WHERE status = 'ok'").pluck().get() as number;
     raw.close();
     assert.ok(ok >= doneBeforeKill, `${ok} stored, ${doneBeforeKill} reported done`);
-    const rerun = await runCli(["embed", many, "--db", db, "--model", modelDir, "--json"], env);
+    const rerun = await runCliInProcess(["embed", many, "--db", db, "--model", modelDir, "--json"], env);
     assert.equal(rerun.code, 0, rerun.stderr);
     const summary = JSON.parse(rerun.stdout.trim().split("\n").at(-1)!).summary;
     assert.equal(summary.skipped, ok);
@@ -193,7 +188,7 @@ describe("vidmae embed + export", () => {
     const summary = JSON.parse(out.trim().split("\n").at(-1)!).summary;
     assert.equal(summary.interrupted, true);
     assert.ok(summary.done >= 1 && summary.done < 6, `done ${summary.done}`);
-    const rerun = await runCli(["embed", many, "--db", db, "--model", modelDir, "--json"], env);
+    const rerun = await runCliInProcess(["embed", many, "--db", db, "--model", modelDir, "--json"], env);
     assert.equal(rerun.code, 0, rerun.stderr);
     const second = JSON.parse(rerun.stdout.trim().split("\n").at(-1)!).summary;
     assert.deepEqual([second.skipped, second.done], [summary.done, 6 - summary.done]);
@@ -205,7 +200,7 @@ describe("vidmae embed + export", () => {
     await makeVideo(mixed, { name: "good.mp4", frames: 8 });
     const bad = await makeBadInput(mixed, "truncated-mp4");
     const db = join(tmp, "mixed.db");
-    const run = await runCli(["embed", mixed, "--db", db, "--model", modelDir], env);
+    const run = await runCliInProcess(["embed", mixed, "--db", db, "--model", modelDir], env);
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
@@ -213,7 +208,7 @@ describe("vidmae embed + export", () => {
         `vidmae: done 1, skipped 0 already stored, failed 1 \\(1 clips in [0-9.]+ s\\)\\n  E_VIDEO ${bad}: `,
       ),
     );
-    const again = await runCli(["embed", mixed, "--db", db, "--model", modelDir], env);
+    const again = await runCliInProcess(["embed", mixed, "--db", db, "--model", modelDir], env);
     assert.equal(again.code, 1);
     assert.match(
       again.stderr,
@@ -226,17 +221,17 @@ describe("vidmae embed + export", () => {
     for (const crops of ["1", "3"])
       assert.equal(
         (
-          await runCli(
+          await runCliInProcess(
             ["embed", join(videos, "spin"), "--db", db, "--model", modelDir, "--crops", crops],
             env,
           )
         ).code,
         0,
       );
-    const run = await runCli(["export", "--db", db, "--out", join(tmp, "x")], env);
+    const run = await runCliInProcess(["export", "--db", db, "--out", join(tmp, "x")], env);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^vidmae: The store holds 2 embedding spaces; choose one with --space: 1 \(/);
-    const ok = await runCli(
+    const ok = await runCliInProcess(
       ["export", "--db", db, "--out", join(tmp, "x"), "--space", "2", "--format", "parquet"],
       env,
     );

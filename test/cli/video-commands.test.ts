@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { PNG } from "pngjs";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { offlineEnv } from "../helpers/temp.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { readSafetensors } from "../../src/model/weights/safetensors.js";
 import { clipIndices } from "../../src/video/sampling.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
-import { runCli } from "./helpers.js";
+import { runCliInProcess } from "./helpers.js";
 
 let tmp: string;
 let env: Record<string, string>;
@@ -16,21 +17,12 @@ let video: string;
 let modelDir: string;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-cli-video-"));
-  env = { VIDMAE_CACHE: join(tmp, "cache"), HF_HUB_OFFLINE: "1", HF_HUB_CACHE: join(tmp, "hf") };
+  env = offlineEnv(tmp);
   video = await makeVideo(tmp, { name: "clip.mp4", width: 80, height: 48, frames: 30 });
   modelDir = join(tmp, "model");
-  await writeRandomCheckpoint(modelDir, {
+  await writeTinyCheckpoint(modelDir, {
     kind: "classification",
     labels: ["walking", "running", "jumping"],
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
   });
 });
 after(async () => {
@@ -41,7 +33,7 @@ describe("vidmae frames", () => {
   test("writes frame indices, raw frames and pixel_values, plus contact sheets", async () => {
     const out = join(tmp, "frames.safetensors");
     const pngDir = join(tmp, "sheets");
-    const run = await runCli(
+    const run = await runCliInProcess(
       [
         "frames",
         video,
@@ -88,7 +80,7 @@ describe("vidmae frames", () => {
 
   test("needs --num-frames with --processor alone, and rejects bad flags and videos", async () => {
     const processor = join(modelDir, "preprocessor_config.json");
-    const noFrames = await runCli(
+    const noFrames = await runCliInProcess(
       ["frames", video, "--processor", processor, "--out", join(tmp, "x.safetensors")],
       env,
     );
@@ -97,7 +89,7 @@ describe("vidmae frames", () => {
       noFrames.stderr,
       "vidmae: --num-frames is required with --processor (no model config says how many frames a clip has)\n",
     );
-    const ok = await runCli(
+    const ok = await runCliInProcess(
       ["frames", video, "--processor", processor, "--num-frames", "6", "--out", join(tmp, "p.safetensors")],
       env,
     );
@@ -106,13 +98,13 @@ describe("vidmae frames", () => {
       (await readSafetensors(join(tmp, "p.safetensors"))).get("pixel_values")!.shape,
       [1, 6, 3, 32, 32],
     );
-    const crops = await runCli(
+    const crops = await runCliInProcess(
       ["frames", video, "--model", modelDir, "--crops", "2", "--out", join(tmp, "x.safetensors")],
       env,
     );
     assert.equal(crops.stderr, 'vidmae: Expected 1 or 3 for --crops but received "2" of type string\n');
     const empty = await makeBadInput(tmp, "empty");
-    const bad = await runCli(
+    const bad = await runCliInProcess(
       ["frames", empty, "--model", modelDir, "--out", join(tmp, "x.safetensors")],
       env,
     );
@@ -124,7 +116,7 @@ describe("vidmae frames", () => {
 describe("vidmae classify", () => {
   test("prints top-k labels per video and fails (exit 1) only after the others", async () => {
     const bad = await makeBadInput(tmp, "text");
-    const run = await runCli(
+    const run = await runCliInProcess(
       [
         "classify",
         video,
@@ -157,18 +149,8 @@ describe("vidmae classify", () => {
 
   test("refuses a checkpoint without a head", async () => {
     const base = join(tmp, "base");
-    await writeRandomCheckpoint(base, {
-      config: {
-        hidden_size: 16,
-        num_attention_heads: 2,
-        intermediate_size: 32,
-        num_hidden_layers: 1,
-        image_size: 32,
-        patch_size: 8,
-        num_frames: 4,
-      },
-    });
-    const run = await runCli(["classify", video, "--model", base], env);
+    await writeTinyCheckpoint(base);
+    const run = await runCliInProcess(["classify", video, "--model", base], env);
     assert.equal(run.code, 1);
     assert.equal(
       run.stderr,

@@ -4,19 +4,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEMO_RANDOM_CONFIG, chooseDemoModel } from "../../src/demo/model.js";
 import { parseVideoMAEConfig } from "../../src/model/videomae/config.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { fakeCommit, startFakeHub, type FakeHub } from "../helpers/fake-hub.js";
-import { tempDir } from "../store/helpers.js";
-
-const TINY = {
-  hidden_size: 16,
-  num_attention_heads: 2,
-  intermediate_size: 32,
-  num_hidden_layers: 1,
-  image_size: 32,
-  patch_size: 8,
-  num_frames: 4,
-};
+import { tempDir } from "../helpers/temp.js";
 
 describe("chooseDemoModel", () => {
   const dir = tempDir();
@@ -24,7 +14,7 @@ describe("chooseDemoModel", () => {
   let hub: FakeHub;
   before(async () => {
     const src = join(dir, "src-model");
-    await writeRandomCheckpoint(src, { config: TINY });
+    await writeTinyCheckpoint(src);
     const files = Object.fromEntries(
       ["config.json", "model.safetensors", "preprocessor_config.json"].map((f) => [
         f,

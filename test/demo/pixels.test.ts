@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pixelFeatures } from "../../src/demo/pixels.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
-import { tempDir } from "../store/helpers.js";
+import { tempDir } from "../helpers/temp.js";
 
 test("pixelFeatures gives frames x size² grey levels in [0, 1] per video", async () => {
   const dir = tempDir();

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { loadStoreData } from "../../src/classify/dataset.js";
 import { runDemo, type DemoMapHook } from "../../src/demo/run.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
-import { tempDir } from "../store/helpers.js";
+import { tempDir } from "../helpers/temp.js";
 
 test("runDemo (reduced): videos, embeddings in a store, the table, results.json and the map hook", async () => {
   const outDir = join(tempDir(), "demo");

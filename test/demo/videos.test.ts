@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { DEMO_CLASSES, makeDemoVideos } from "../../src/demo/videos.js";
 import { VidmaeError } from "../../src/errors.js";
 import { probeVideo } from "../../src/video/probe.js";
-import { tempDir } from "../store/helpers.js";
+import { tempDir } from "../helpers/temp.js";
 
 const hash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 

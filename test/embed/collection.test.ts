@@ -7,7 +7,7 @@ import { type EmbedEvent, embedCollection, hashFile } from "../../src/embed/coll
 import { Embedder } from "../../src/embed/embedder.js";
 import { readLabelsCsv } from "../../src/embed/labels.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
 import { fifoHasReader, makeSpecialFiles } from "../video/special-files.js";
@@ -17,17 +17,7 @@ let model: VideoMAE;
 let videos: string;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-collection-"));
-  await writeRandomCheckpoint(join(tmp, "model"), {
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
-  });
+  await writeTinyCheckpoint(join(tmp, "model"));
   model = await VideoMAE.fromDirectory(join(tmp, "model"), { cache: false });
   videos = join(tmp, "videos");
   await mkdir(join(videos, "dogs"), { recursive: true });

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { embedCollection } from "../../src/embed/collection.js";
 import { Embedder } from "../../src/embed/embedder.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
 
@@ -18,10 +18,7 @@ let tmp: string;
 let model: VideoMAE;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "vidmae-label-conflicts-"));
-  const config = { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 1 };
-  await writeRandomCheckpoint(join(tmp, "model"), {
-    config: { ...config, image_size: 32, patch_size: 8, num_frames: 4 },
-  });
+  await writeTinyCheckpoint(join(tmp, "model"));
   model = await VideoMAE.fromDirectory(join(tmp, "model"), { cache: false });
 });
 after(async () => {

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { PNG } from "pngjs";
 import { VidmaeError } from "../../src/errors.js";
 import { makeThumbnails, videoThumbnail } from "../../src/map/thumbnails.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
+import { tempDir } from "../helpers/temp.js";
 
 const PREFIX = "data:image/png;base64,";
 
@@ -15,15 +14,13 @@ function decode(url: string): PNG {
   return PNG.sync.read(Buffer.from(url.slice(PREFIX.length), "base64"));
 }
 
-let dir: string;
+const dir = tempDir("vidmae-thumbs-");
 let wide: string;
 let small: string;
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vidmae-thumbs-"));
   wide = await makeVideo(dir, { name: "wide.mp4", frames: 9, width: 192, height: 96 });
   small = await makeVideo(dir, { name: "small.webm", source: "smptebars", frames: 5, width: 40, height: 30 });
 });
-after(() => rm(dir, { recursive: true, force: true }));
 
 describe("thumbnails", () => {
   test("the middle frame, downscaled to the longest side, as a PNG data URL", async () => {

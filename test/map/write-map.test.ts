@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { PNG } from "pngjs";
 import { VidmaeError } from "../../src/errors.js";
 import { mapFormat, writeMap } from "../../src/map/write-map.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
+import { tempDir } from "../helpers/temp.js";
 import { clusteredVectors } from "./helpers.js";
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vidmae-write-map-"));
-});
-after(() => rm(dir, { recursive: true, force: true }));
+const dir = tempDir("vidmae-write-map-");
 
 describe("writeMap", () => {
   test("the extension picks the format", () => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { AnnIndex, annIndexPath, keyVideoId, updateAnnIndex, vectorKey } from "../../src/search/ann.js";
 import type { LoadedVectors } from "../../src/store/types.js";
 import { ExactIndex } from "../../src/search/exact.js";
+import { tempDir } from "../helpers/temp.js";
 import { clusteredMatrix, randomMatrix } from "./helpers.js";
 
 const dim = 32;
@@ -25,13 +25,7 @@ function recall(approx: Float64Array, exact: Int32Array, k: number): number {
 }
 
 describe("AnnIndex", () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "vidmae-ann-"));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDir("vidmae-ann-");
 
   for (const metric of ["cosine", "l2"] as const)
     it(`reaches recall@10 ≥ 0.95 against exact search (${metric})`, async () => {

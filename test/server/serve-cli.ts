@@ -4,7 +4,8 @@
  */
 import { Command } from "commander";
 import { registerServe } from "../../src/cli/commands/serve.js";
+import { cliIo } from "../../src/cli/run.js";
 
 const program = new Command("vidmae");
-registerServe(program);
+registerServe(program, cliIo());
 await program.parseAsync();

@@ -1,5 +1,6 @@
 /** What crash-writer.ts writes, shared with crash.test.ts so the test can check every stored byte. */
-import type { EmbeddingSpaceSpec, VideoEmbeddings, VideoFile } from "../../src/store/types.js";
+import type { EmbeddingSpaceSpec } from "../../src/space/spec.js";
+import type { VideoEmbeddings, VideoFile } from "../../src/store/types.js";
 
 /** Videos per transaction. */
 export const CRASH_BATCH = 8;

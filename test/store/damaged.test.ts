@@ -6,15 +6,15 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { VidmaeError } from "../../src/errors.js";
 import { openStore } from "../../src/store/open.js";
 import { PgStore, redactUrl } from "../../src/store/postgres.js";
 import { SCHEMA_VERSION } from "../../src/store/schema.js";
 import { runCli } from "../cli/helpers.js";
 import { SPEC, embeddings, tempDir, videoFile } from "./helpers.js";
+import { POSTGRES_SKIP, POSTGRES_URL, admin, newSchema } from "./postgres-helpers.js";
 
 /** Asserts that opening `db` fails with exactly `message` (E_STORE). */
 async function assertRefused(db: string, message: string): Promise<void> {
@@ -168,29 +168,11 @@ describe("openStore refuses a damaged SQLite store in one line", () => {
   });
 });
 
-const URL_ = process.env.VIDMAE_TEST_POSTGRES;
-const schemas: string[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: URL_ });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-after(async () => {
-  if (URL_ && schemas.length > 0) await admin(`DROP SCHEMA IF EXISTS ${schemas.join(", ")} CASCADE`);
-});
-
-describe("PgStore refuses a damaged database in one line", { skip: !URL_ }, () => {
+describe("PgStore refuses a damaged database in one line", { skip: POSTGRES_SKIP }, () => {
   /** A schema holding the same store as {@link storeWithVectors}. */
   async function schemaWithVectors(): Promise<{ schema: string; where: string }> {
-    const schema = `vidmae_test_${randomBytes(6).toString("hex")}`;
-    schemas.push(schema);
-    const store = await PgStore.open(URL_!, { schema });
+    const schema = newSchema();
+    const store = await PgStore.open(POSTGRES_URL!, { schema });
     const space = await store.ensureSpace(SPEC);
     const videos = await store.upsertVideos([videoFile(1), videoFile(2)]);
     await store.saveEmbeddings(
@@ -198,19 +180,19 @@ describe("PgStore refuses a damaged database in one line", { skip: !URL_ }, () =
       videos.map((v) => embeddings(v.id, SPEC.dim)),
     );
     await store.close();
-    return { schema, where: `${redactUrl(URL_!)} (schema ${schema})` };
+    return { schema, where: `${redactUrl(POSTGRES_URL!)} (schema ${schema})` };
   }
 
   it("a missing table or column", async () => {
     const a = await schemaWithVectors();
     await admin(`DROP TABLE ${a.schema}.clip_embeddings`);
-    await assert.rejects(PgStore.open(URL_!, { schema: a.schema }), {
+    await assert.rejects(PgStore.open(POSTGRES_URL!, { schema: a.schema }), {
       code: "E_STORE",
       message: `Cannot open embedding store ${a.where}: table clip_embeddings is missing`,
     });
     const b = await schemaWithVectors();
     await admin(`ALTER TABLE ${b.schema}.videos DROP COLUMN label`);
-    await assert.rejects(PgStore.open(URL_!, { schema: b.schema }), {
+    await assert.rejects(PgStore.open(POSTGRES_URL!, { schema: b.schema }), {
       code: "E_STORE",
       message: `Cannot open embedding store ${b.where}: table videos has no column label`,
     });
@@ -219,7 +201,7 @@ describe("PgStore refuses a damaged database in one line", { skip: !URL_ }, () =
   it("vectors whose size does not match their space's dimension", async () => {
     const { schema, where } = await schemaWithVectors();
     await admin(`UPDATE ${schema}.embedding_spaces SET dim = 8`);
-    await assert.rejects(PgStore.open(URL_!, { schema }), {
+    await assert.rejects(PgStore.open(POSTGRES_URL!, { schema }), {
       code: "E_STORE",
       message: `Cannot open embedding store ${where}: vectors of space 1 in video_embeddings have 16 bytes but its dimension 8 needs 32`,
     });

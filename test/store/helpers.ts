@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
-import type { ClipRecord, EmbeddingSpaceSpec, VideoEmbeddings, VideoFile } from "../../src/store/types.js";
+import type { EmbeddingSpaceSpec } from "../../src/space/spec.js";
+import type { ClipRecord, VideoEmbeddings, VideoFile } from "../../src/store/types.js";
 
 /** A small space: 4-d vectors, 2 clips of 8 frames. */
 export const SPEC: EmbeddingSpaceSpec = {

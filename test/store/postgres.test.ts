@@ -1,60 +1,13 @@
 /**
- * PgStore against a real PostgreSQL server (VIDMAE_TEST_POSTGRES; skipped without it): the shared store scenarios
- * (also run against SqliteStore here, so both backends answer them alike) and what only a server brings —
- * migrations under concurrent opens, concurrent writers, dropped connections.
+ * What only PgStore brings, against a real PostgreSQL server (VIDMAE_TEST_POSTGRES; skipped without it):
+ * schemas, migrations under concurrent opens, concurrent writers, dropped connections. The behaviour it shares
+ * with SqliteStore is the store contract (contract.test.ts).
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import pg from "pg";
+import { describe, it } from "node:test";
 import { PgStore, redactUrl } from "../../src/store/postgres.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
-import { SPEC, embeddings, tempDir, videoFile } from "./helpers.js";
-import { storeScenarios } from "./store-scenarios.js";
-
-const URL_ = process.env.VIDMAE_TEST_POSTGRES;
-const SKIP = URL_ ? false : "set VIDMAE_TEST_POSTGRES=postgres://user:password@127.0.0.1:5432/db to run";
-
-/** Schemas made by this file, dropped at the end. */
-const schemas: string[] = [];
-
-function newSchema(): string {
-  const schema = `vidmae_test_${randomBytes(6).toString("hex")}`;
-  schemas.push(schema);
-  return schema;
-}
-
-/** Runs SQL on a connection of its own (to look at or disturb what the store does). */
-async function admin<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: URL_ });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-after(async () => {
-  if (URL_ && schemas.length > 0) await admin(`DROP SCHEMA IF EXISTS ${schemas.join(", ")} CASCADE`);
-});
-
-storeScenarios("store scenarios: SqliteStore", async () => {
-  const path = join(tempDir(), `${randomBytes(4).toString("hex")}.db`);
-  return { store: await SqliteStore.open(path), where: path, reopen: () => SqliteStore.open(path) };
-});
-
-storeScenarios(
-  "store scenarios: PgStore",
-  async () => {
-    const schema = newSchema();
-    const open = () => PgStore.open(URL_!, { schema });
-    const store = await open();
-    return { store, where: store.where, reopen: open };
-  },
-  SKIP,
-);
+import { SPEC, embeddings, videoFile } from "./helpers.js";
+import { POSTGRES_SKIP as SKIP, POSTGRES_URL as URL_, admin, newSchema } from "./postgres-helpers.js";
 
 describe("PgStore", { skip: SKIP }, () => {
   it("keeps its tables in the schema it is given and records the migration", async () => {

@@ -1,11 +1,12 @@
 /**
- * The behaviour every {@link EmbeddingStore} must show, written once against the interface and run against each
- * backend (postgres.test.ts runs it for SQLite and PostgreSQL). Each scenario gets a new, empty store.
+ * The store contract: the behaviour every {@link EmbeddingStore} must show, written once against the interface
+ * and run against each backend by contract.test.ts. Each scenario gets a new, empty store.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { VidmaeError } from "../../src/errors.js";
-import type { EmbeddingSpaceSpec, EmbeddingStore, VideoEmbeddings } from "../../src/store/types.js";
+import type { EmbeddingSpaceSpec } from "../../src/space/spec.js";
+import type { EmbeddingStore, VideoEmbeddings } from "../../src/store/types.js";
 import { SPEC, embeddings, vector, videoFile } from "./helpers.js";
 
 /** A new empty store, how it is named in error messages, and how to open it again after closing it. */
@@ -307,6 +308,13 @@ export function storeScenarios(
         isError(
           "E_INVALID_ARGUMENT",
           "Expected non-empty array for batch[0].clips but received an array of length 0",
+        ),
+      );
+      await assert.rejects(
+        store.saveEmbeddings(space.id, [{ ...good, videoVector: [1, 2, 3, 4] as unknown as Float32Array }]),
+        isError(
+          "E_INVALID_ARGUMENT",
+          "Expected Float32Array for batch[0].videoVector but received an array of length 4",
         ),
       );
       await assert.rejects(

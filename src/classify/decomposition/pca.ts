@@ -15,7 +15,7 @@ import {
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
 import { columnMeans, gram, multiplyABt, subtractRow } from "../../numeric/linalg.js";
 import { symmetricEigen } from "../../numeric/symmetric-eigen.js";
-import { checkArray, checkIsFitted, checkNFeatures } from "../validation.js";
+import { checkArray, checkFittedInput } from "../validation.js";
 import { param, type ParamsOf } from "../params.js";
 
 const SCHEMA = {
@@ -109,9 +109,7 @@ export class PCA extends BaseTransformer<typeof SCHEMA> {
 
   /** Projects `X` on the principal axes (divided by their standard deviation when `whiten`). */
   transform(X: Matrix): DenseMatrix<Float64Array> {
-    checkIsFitted(this);
-    const dense = checkArray(X, this.estimatorName);
-    checkNFeatures(this, dense);
+    const dense = checkFittedInput(this, X);
     const out = multiplyABt(subtractRow(dense, this.mean_!), this.components_!);
     if (this.params.whiten) {
       const k = out.cols;

@@ -124,9 +124,6 @@ function solveDual(
  * svc.decisionFunction(Xtest); // n × nClasses margins (n × 1 for two classes)
  */
 export class LinearSVC extends LinearClassifier<typeof SCHEMA> {
-  /** Largest number of passes any one-vs-rest problem needed. */
-  nIter_?: number;
-
   constructor(options: Partial<LinearSVCParams> = {}) {
     super("LinearSVC", SCHEMA, options);
   }
@@ -159,14 +156,5 @@ export class LinearSVC extends LinearClassifier<typeof SCHEMA> {
     this.nIter_ = nIter;
     this.nFeaturesIn_ = d;
     return this;
-  }
-
-  protected override stateToJSON(): Record<string, unknown> {
-    return { ...super.stateToJSON(), nIter_: this.nIter_ };
-  }
-
-  protected override restoreState(state: Record<string, unknown>): void {
-    super.restoreState(state);
-    this.nIter_ = state.nIter_ as number;
   }
 }

@@ -13,10 +13,11 @@ import {
   encodeVector,
   type Classifier,
   type Label,
+  labelsFromScores,
 } from "../base.js";
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
-import { argmaxRows, multiplyABt, softmaxRows } from "../../numeric/linalg.js";
-import { checkArray, checkIsFitted, checkNFeatures } from "../validation.js";
+import { multiplyABt, softmaxRows } from "../../numeric/linalg.js";
+import { checkFittedInput } from "../validation.js";
 import { type ParamSchema } from "../params.js";
 
 /**
@@ -50,8 +51,8 @@ export function warnConvergence(message: string): void {
 }
 
 /**
- * Base class of linear classifiers: subclasses learn `coef_` (one row per score column), `intercept_` and
- * `classes_` in `fit`; prediction, scoring and serialisation of those live here.
+ * Base class of linear classifiers: subclasses learn `coef_` (one row per score column), `intercept_`,
+ * `classes_` and their solver's `nIter_` in `fit`; prediction, scoring and serialisation of those live here.
  *
  * @example
  * class MyLinear extends LinearClassifier<typeof SCHEMA> { fit(X, y) { …; return this; } }
@@ -63,15 +64,14 @@ export abstract class LinearClassifier<S extends ParamSchema> extends BaseEstima
   coef_?: DenseMatrix<Float64Array>;
   /** Bias of each row of `coef_`. */
   intercept_?: Float64Array;
+  /** Iterations the solver ran (for one-vs-rest, the most any one problem needed). */
+  nIter_?: number;
 
   abstract fit(X: Matrix, y: ArrayLike<Label>): this;
 
   /** Checks `X` against the fitted model and returns it as float64. */
   protected checkInput(X: Matrix): DenseMatrix<Float64Array> {
-    checkIsFitted(this);
-    const dense = checkArray(X, this.estimatorName);
-    checkNFeatures(this, dense);
-    return dense;
+    return checkFittedInput(this, X);
   }
 
   /**
@@ -84,10 +84,7 @@ export abstract class LinearClassifier<S extends ParamSchema> extends BaseEstima
 
   /** The class with the highest score for each sample. */
   predict(X: Matrix): Label[] {
-    const scores = this.decisionFunction(X);
-    const classes = this.classes_!;
-    if (scores.cols === 1) return Array.from(scores.data, (s) => classes[s > 0 ? 1 : 0]);
-    return Array.from(argmaxRows(scores), (k) => classes[k]);
+    return labelsFromScores(this.decisionFunction(X), this.classes_!, 0);
   }
 
   protected stateToJSON(): Record<string, unknown> {
@@ -95,6 +92,7 @@ export abstract class LinearClassifier<S extends ParamSchema> extends BaseEstima
       classes_: this.classes_,
       coef_: encodeMatrix(this.coef_!),
       intercept_: encodeVector(this.intercept_!),
+      nIter_: this.nIter_,
     };
   }
 
@@ -109,5 +107,6 @@ export abstract class LinearClassifier<S extends ParamSchema> extends BaseEstima
       );
     }
     this.intercept_ = decodeVector(state.intercept_, "state.intercept_", this.coef_.rows);
+    this.nIter_ = state.nIter_ as number;
   }
 }

@@ -92,9 +92,6 @@ function logLoss(
  * clf.predictProba(Xtest); // n × nClasses probabilities
  */
 export class LogisticRegression extends LinearClassifier<typeof SCHEMA> {
-  /** Iterations the solver ran. */
-  nIter_?: number;
-
   constructor(options: Partial<LogisticRegressionParams> = {}) {
     super("LogisticRegression", SCHEMA, options);
   }
@@ -132,14 +129,5 @@ export class LogisticRegression extends LinearClassifier<typeof SCHEMA> {
     const proba = this.predictProba(X);
     for (let i = 0; i < proba.data.length; i++) proba.data[i] = Math.log(proba.data[i]);
     return proba;
-  }
-
-  protected override stateToJSON(): Record<string, unknown> {
-    return { ...super.stateToJSON(), nIter_: this.nIter_ };
-  }
-
-  protected override restoreState(state: Record<string, unknown>): void {
-    super.restoreState(state);
-    this.nIter_ = state.nIter_ as number;
   }
 }

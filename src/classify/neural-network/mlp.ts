@@ -15,21 +15,16 @@ import {
   encodeVector,
   type Classifier,
   type Label,
+  labelsFromScores,
 } from "../base.js";
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
 import { takeRows } from "../model-selection/cross-validation.js";
-import { argmaxRows, multiplyABt, multiplyAtB, softmaxRows } from "../../numeric/linalg.js";
+import { multiplyABt, multiplyAtB, softmaxRows } from "../../numeric/linalg.js";
 import { warnConvergence } from "../linear/linear.js";
 import { accuracyScore } from "../metrics/classification.js";
 import { RandomState } from "../../numeric/random-state.js";
 import { stratifiedShuffleSplit } from "../model-selection/stratified-shuffle-split.js";
-import {
-  checkArray,
-  checkClassificationTargets,
-  checkIsFitted,
-  checkNFeatures,
-  checkXy,
-} from "../validation.js";
+import { checkClassificationTargets, checkXy, checkFittedInput } from "../validation.js";
 import { param, type ParamsOf } from "../params.js";
 
 type Activation = "identity" | "logistic" | "tanh" | "relu";
@@ -440,9 +435,7 @@ export class MLPClassifier extends BaseEstimator<typeof SCHEMA> implements Class
 
   /** Output-layer activations for `X` (n × nOutputs_). */
   private forward(X: Matrix): F64 {
-    checkIsFitted(this);
-    let input = checkArray(X, this.estimatorName);
-    checkNFeatures(this, input);
+    let input = checkFittedInput(this, X);
     const coefs = this.coefs_!;
     coefs.forEach((coef, l) => {
       const out = multiplyABt(input, transpose(coef), this.intercepts_![l]);
@@ -467,10 +460,7 @@ export class MLPClassifier extends BaseEstimator<typeof SCHEMA> implements Class
 
   /** The most probable class (for two classes: `classes_[1]` when its probability exceeds 0.5). */
   predict(X: Matrix): Label[] {
-    const out = this.forward(X);
-    const classes = this.classes_!;
-    if (out.cols === 1) return Array.from(out.data, (q) => classes[q > 0.5 ? 1 : 0]);
-    return Array.from(argmaxRows(out), (c) => classes[c]);
+    return labelsFromScores(this.forward(X), this.classes_!, 0.5);
   }
 
   protected stateToJSON(): Record<string, unknown> {

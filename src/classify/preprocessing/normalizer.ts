@@ -4,7 +4,7 @@
  */
 import { BaseTransformer, type Label } from "../base.js";
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
-import { checkArray, checkIsFitted, checkNFeatures } from "../validation.js";
+import { checkArray, checkFittedInput } from "../validation.js";
 import { param, type ParamsOf } from "../params.js";
 
 const SCHEMA = {
@@ -45,9 +45,7 @@ export class Normalizer extends BaseTransformer<typeof SCHEMA> {
 
   /** Divides each row by its norm. */
   transform(X: Matrix): DenseMatrix<Float64Array> {
-    checkIsFitted(this);
-    const dense = checkArray(X, this.estimatorName);
-    checkNFeatures(this, dense);
+    const dense = checkFittedInput(this, X);
     const { data, rows, cols } = dense;
     const out = new Float64Array(data.length);
     for (let i = 0; i < rows; i++) {

@@ -4,7 +4,7 @@
  */
 import { BaseTransformer, decodeVector, encodeVector, type Label } from "../base.js";
 import { type DenseMatrix, type Matrix } from "../../numeric/matrix.js";
-import { checkArray, checkIsFitted, checkNFeatures } from "../validation.js";
+import { checkArray, checkFittedInput } from "../validation.js";
 import { param, type ParamsOf } from "../params.js";
 
 const SCHEMA = {
@@ -76,9 +76,7 @@ export class StandardScaler extends BaseTransformer<typeof SCHEMA> {
 
   /** Standardizes `X` with the learned statistics. */
   transform(X: Matrix): DenseMatrix<Float64Array> {
-    checkIsFitted(this);
-    const dense = checkArray(X, this.estimatorName);
-    checkNFeatures(this, dense);
+    const dense = checkFittedInput(this, X);
     const { withMean } = this.params;
     const { data, rows, cols } = dense;
     const out = new Float64Array(data.length);

@@ -1,27 +1,8 @@
 /** `vidmae evaluate`: cross-validated or held-out scores of a pipeline, as a report or JSON. */
 import type { Command } from "commander";
-import { z } from "zod";
-import { VidmaeError, displayPath } from "../../errors.js";
-import { loadArrayData, loadLabelledData } from "../../classify/dataset.js";
-import {
-  crossValidationFolds,
-  evaluateClassifier,
-  formatEvaluation,
-  holdOutFolds,
-  withTestSet,
-} from "../../classify/evaluate.js";
-import { pipelineFromSpec } from "../../classify/spec.js";
-import { LIMITS, parseOptions } from "../options.js";
-import { action } from "../run.js";
-import { addDataOptions, dataOptionsSchema, dataSource, reportData } from "./train.js";
-
-const schema = dataOptionsSchema.extend({
-  cv: LIMITS.folds.schema().optional(),
-  testX: z.string().min(1).optional(),
-  testY: z.string().min(1).optional(),
-  testSize: LIMITS.fraction.schema().optional(),
-  json: z.boolean().default(false),
-});
+import { LIMITS } from "../options.js";
+import { type CliIo, lazyAction } from "../run.js";
+import { addDataOptions } from "./train.js";
 
 /**
  * Registers `evaluate`.
@@ -29,7 +10,7 @@ const schema = dataOptionsSchema.extend({
  * @example
  * // npx vidmae evaluate --db vidmae.db --pipeline "k-neighbors(metric=cosine)" --cv 5 --json
  */
-export function registerEvaluate(program: Command): void {
+export function registerEvaluate(program: Command, io: CliIo): void {
   addDataOptions(
     program
       .command("evaluate")
@@ -48,48 +29,5 @@ export function registerEvaluate(program: Command): void {
       LIMITS.fraction.help("hold out this stratified, seeded fraction, e.g. 0.25"),
     )
     .option("--json", "print the metrics as one JSON object")
-    .action(
-      action(async (raw: Record<string, unknown>) => {
-        const opts = parseOptions(schema, raw);
-        const source = dataSource(opts);
-        const testSet = opts.testX !== undefined || opts.testY !== undefined;
-        const methods = [opts.cv !== undefined, testSet, opts.testSize !== undefined].filter(Boolean).length;
-        if (methods > 1)
-          throw new VidmaeError(
-            "E_INVALID_ARGUMENT",
-            "Choose one evaluation: --cv, --test-x with --test-y, or --test-size",
-          );
-        if (testSet && (opts.testX === undefined || opts.testY === undefined))
-          throw new VidmaeError("E_INVALID_ARGUMENT", "--test-x and --test-y go together");
-        const estimator = pipelineFromSpec(opts.pipeline);
-        const data = await loadLabelledData(source);
-        if (!opts.json) reportData(data);
-        let evaluation;
-        let method: string;
-        if (testSet) {
-          const stacked = withTestSet(data, loadArrayData(opts.testX!, opts.testY!));
-          evaluation = evaluateClassifier(estimator, stacked.X, stacked.y, stacked.folds);
-          method = `test set ${displayPath(opts.testX!)}`;
-        } else if (opts.testSize !== undefined) {
-          evaluation = evaluateClassifier(
-            estimator,
-            data.X,
-            data.y,
-            holdOutFolds(data.y, opts.testSize, opts.seed),
-          );
-          method = `held-out ${opts.testSize} (seed ${opts.seed})`;
-        } else {
-          const k = opts.cv ?? 5;
-          evaluation = evaluateClassifier(
-            estimator,
-            data.X,
-            data.y,
-            crossValidationFolds(data.y, k, opts.seed),
-          );
-          method = `${k}-fold cross-validation (seed ${opts.seed})`;
-        }
-        if (opts.json) process.stdout.write(`${JSON.stringify(evaluation.report)}\n`);
-        else process.stdout.write(`${opts.pipeline}, ${method}:\n\n${formatEvaluation(evaluation)}`);
-      }),
-    );
+    .action(lazyAction(io, async () => (await import("../actions/evaluate.js")).evaluate));
 }

@@ -1,18 +1,7 @@
 /** `vidmae forward`: pixel_values in a safetensors file → the model's outputs in another. */
 import type { Command } from "commander";
-import { z } from "zod";
-import { VidmaeError } from "../../errors.js";
-import { readSafetensors, writeSafetensors } from "../../model/weights/safetensors.js";
-import { type RawTensor, fromFloat32, toFloat32 } from "../../model/weights/tensor.js";
-import { loadCliModel } from "../load-model.js";
-import { addModelOptions, modelOptionsSchema, parseOptions } from "../options.js";
-import { action } from "../run.js";
-
-const schema = modelOptionsSchema.extend({
-  input: z.string({ error: "a safetensors file" }).min(1),
-  out: z.string({ error: "an output file" }).min(1),
-  hiddenStates: z.boolean().default(false),
-});
+import { addModelOptions } from "../options.js";
+import { type CliIo, lazyAction } from "../run.js";
 
 /**
  * Registers `forward`.
@@ -20,7 +9,7 @@ const schema = modelOptionsSchema.extend({
  * @example
  * // npx vidmae forward --model ./tiny --input in.safetensors --out out.safetensors --hidden-states
  */
-export function registerForward(program: Command): void {
+export function registerForward(program: Command, io: CliIo): void {
   addModelOptions(
     program
       .command("forward")
@@ -31,30 +20,5 @@ export function registerForward(program: Command): void {
     .requiredOption("--input <file>", "safetensors file holding the tensor pixel_values")
     .requiredOption("--out <file>", "safetensors file to write")
     .option("--hidden-states", "also write hidden_states.0 … hidden_states.L")
-    .action(
-      action(async (raw: Record<string, unknown>) => {
-        const opts = parseOptions(schema, raw);
-        const tensors = await readSafetensors(opts.input);
-        const pv = tensors.get("pixel_values");
-        if (!pv)
-          throw new VidmaeError(
-            "E_INVALID_ARGUMENT",
-            `${opts.input}: no tensor named pixel_values (found: ${[...tensors.keys()].join(", ") || "none"})`,
-          );
-        const model = await loadCliModel(opts);
-        const out = await model.forward(
-          { data: toFloat32(pv, "pixel_values", opts.input), dims: pv.shape },
-          { hiddenStates: opts.hiddenStates },
-        );
-        const result: Record<string, RawTensor> = {
-          last_hidden_state: fromFloat32(out.lastHiddenState.data, out.lastHiddenState.dims),
-          mean_pooled: fromFloat32(out.meanPooled.data, out.meanPooled.dims),
-        };
-        if (out.pooled) result.pooled = fromFloat32(out.pooled.data, out.pooled.dims);
-        if (out.logits) result.logits = fromFloat32(out.logits.data, out.logits.dims);
-        out.hiddenStates?.forEach((h, i) => (result[`hidden_states.${i}`] = fromFloat32(h.data, h.dims)));
-        await writeSafetensors(opts.out, result, { producer: "vidmae", model: opts.model });
-        await model.release();
-      }),
-    );
+    .action(lazyAction(io, async () => (await import("../actions/forward.js")).forward));
 }

@@ -1,46 +1,7 @@
 /** `vidmae worker`: take embedding jobs from the queue until stopped. */
 import type { Command } from "commander";
-import { z } from "zod";
-import { type WorkerEvent, runWorker } from "../../distributed/worker.js";
-import { queueNameSchema } from "../../distributed/names.js";
-import { openStore } from "../../store/open.js";
-import { displayPath, escapeControls } from "../../errors.js";
-import { LIMITS, parseOptions } from "../options.js";
-import { action, say } from "../run.js";
-
-const schema = z.object({
-  queue: z.string().min(1),
-  db: z.string().min(1),
-  queueName: queueNameSchema.optional(),
-  id: z.string().min(1).optional(),
-  concurrency: LIMITS.concurrency.schema().default(1),
-  threads: LIMITS.threads.schema().optional(),
-  provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
-  batch: LIMITS.batch.schema().default(1),
-  lockMs: LIMITS.lockMs.schema().default(30_000),
-  metricsPort: LIMITS.port.schema().optional(),
-  metricsHost: z.string().min(1).default("0.0.0.0"),
-  json: z.boolean().default(false),
-});
-
-/** One line per event: JSON on stdout, or a sentence on stderr. */
-function printer(json: boolean, where: () => string): (e: WorkerEvent) => void {
-  if (json) return (e) => process.stdout.write(`${JSON.stringify(e)}\n`);
-  return (e) => {
-    const line = {
-      ready: () => `ready on ${where()}`,
-      active: () => null,
-      done: () =>
-        e.type === "done" && `done ${displayPath(e.uri)} (${e.clips} clips in ${e.seconds.toFixed(1)} s)`,
-      skipped: () => e.type === "skipped" && `skipped ${displayPath(e.uri)} (already stored)`,
-      failed: () =>
-        e.type === "failed" &&
-        `failed ${displayPath(e.uri)} (attempt ${e.attempt} of ${e.attempts}${e.final ? ", recorded as failed" : ", will retry"}): ${e.code} ${e.message}`,
-      error: () => e.type === "error" && `error: ${e.message}`,
-    }[e.type]();
-    if (line) process.stderr.write(`vidmae worker ${escapeControls(`${e.worker}: ${line}`)}\n`);
-  };
-}
+import { LIMITS } from "../options.js";
+import { type CliIo, lazyAction } from "../run.js";
 
 /**
  * Registers `worker`.
@@ -48,7 +9,7 @@ function printer(json: boolean, where: () => string): (e: WorkerEvent) => void {
  * @example
  * // npx vidmae worker --queue redis://queue:6379 --db postgres://vidmae@db/vidmae --metrics-port 9464
  */
-export function registerWorker(program: Command): void {
+export function registerWorker(program: Command, io: CliIo): void {
   program
     .command("worker")
     .description(
@@ -78,50 +39,5 @@ export function registerWorker(program: Command): void {
     )
     .option("--metrics-host <address>", "address for the metrics endpoint (default 0.0.0.0)")
     .option("--json", "one JSON line per event on stdout")
-    .action(
-      action(async (raw: Record<string, unknown>) => {
-        const opts = parseOptions(schema, raw);
-        const store = await openStore(opts.db);
-        let metrics = "";
-        const onEvent = printer(opts.json, () => metrics);
-        const worker = await runWorker(store, {
-          queueUrl: opts.queue,
-          queueName: opts.queueName,
-          id: opts.id,
-          concurrency: opts.concurrency,
-          threads: opts.threads,
-          executionProvider: opts.provider,
-          batch: opts.batch,
-          lockMs: opts.lockMs,
-          metricsPort: opts.metricsPort,
-          metricsHost: opts.metricsHost,
-          onWarning: (m) => say(`warning: ${m}`),
-          onEvent: (e) => {
-            if (e.type === "ready")
-              metrics = `queue ${e.queue}${e.metricsPort === null ? "" : `, metrics on port ${e.metricsPort}`}`;
-            onEvent(e);
-          },
-        }).catch(async (e: unknown) => {
-          await store.close();
-          throw e;
-        });
-        // First signal: finish the jobs in progress, then leave; second: leave at once (their locks expire and
-        // other workers take them over).
-        await new Promise<void>((resolve) => {
-          const stop = (signal: NodeJS.Signals) => {
-            if (stopping) process.exit(130);
-            stopping = true;
-            process.stderr.write(
-              `vidmae worker ${escapeControls(worker.id)}: ${signal}: finishing the jobs in progress\n`,
-            );
-            resolve();
-          };
-          let stopping = false;
-          process.on("SIGINT", stop);
-          process.on("SIGTERM", stop);
-        });
-        await worker.close();
-        await store.close();
-      }),
-    );
+    .action(lazyAction(io, async () => (await import("../actions/worker.js")).worker));
 }

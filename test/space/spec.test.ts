@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { VidmaeError } from "../../src/errors.js";
-import { normalizeSpaceSpec, spaceKey } from "../../src/store/space.js";
-import type { EmbeddingSpaceSpec } from "../../src/store/types.js";
-import { SPEC } from "./helpers.js";
+import {
+  type EmbeddingSpaceSpec,
+  keyedSpace,
+  keyedSpaceSchema,
+  normalizeSpaceSpec,
+  samplingSchema,
+  spaceKey,
+} from "../../src/space/spec.js";
+import { parseInput } from "../../src/space/input.js";
+import { SPEC } from "../store/helpers.js";
 
 const key = (spec: EmbeddingSpaceSpec) => spaceKey(normalizeSpaceSpec(spec));
 
@@ -17,6 +24,25 @@ function assertInvalid(spec: unknown, message: string): void {
 describe("spaceKey", () => {
   it("is pinned: a changed key would orphan every stored space", () => {
     assert.equal(key(SPEC), "01c5e5f3cb0e31068d6344e3c231cad018b1c890972e08543ee0faa2e333dfa6");
+  });
+
+  it("gives the keys the store computed before space/ existed (pinned with that code)", () => {
+    const base = {
+      model: "MCG-NJU/videomae-base-finetuned-kinetics",
+      revision: null,
+      weightsHash: "sha256:0123abcd",
+      pooling: "head",
+      precision: "int8",
+      dim: 768,
+    } as const;
+    assert.equal(
+      key({ ...base, sampling: { method: "uniform", numFrames: 16, crops: 3 } }),
+      "0183e3360661929565fa1bc2210d03995a4b9681b0a83299f12e4cea040bd57a",
+    );
+    assert.equal(
+      key({ ...base, sampling: { method: "clips", numFrames: 16, frameSampleRate: 4, clips: 5, crops: 1 } }),
+      "b852aef9285ea454864e0d55f1abcf0925488056caec23cae83fc29e065abace",
+    );
   });
 
   it("ignores the model's name and revision, which the weights hash already pins", () => {
@@ -81,5 +107,35 @@ describe("normalizeSpaceSpec", () => {
       "Expected positive integer with method clips for spec.sampling.clips but received undefined",
     );
     assertInvalid(null, "Expected object for spec but received null");
+  });
+});
+
+describe("the serialised description", () => {
+  it("reads the embedder's `strategy` as `method` and writes `method`", () => {
+    const { method: _method, ...rest } = SPEC.sampling;
+    const withStrategy = { ...SPEC, sampling: { ...rest, strategy: "clips" } };
+    const normal = normalizeSpaceSpec(withStrategy as unknown as EmbeddingSpaceSpec);
+    assert.deepEqual(normal, SPEC);
+    assert.equal(key(normal), key(SPEC));
+    assert.deepEqual(samplingSchema.parse({ strategy: "uniform", numFrames: 16, crops: 1 }), {
+      method: "uniform",
+      numFrames: 16,
+      crops: 1,
+    });
+  });
+
+  it("keeps `method` when both are given, and still names a missing one", () => {
+    const both = { method: "uniform", strategy: "clips", numFrames: 8, crops: 1 };
+    assert.equal(samplingSchema.parse(both).method, "uniform");
+    assertInvalid(
+      { ...SPEC, sampling: { numFrames: 8, crops: 1 } },
+      "Expected one of: uniform, clips for spec.sampling.method but received undefined",
+    );
+  });
+
+  it("a keyed space round-trips through JSON with its key", () => {
+    const space = keyedSpace({ ...SPEC, model: "elsewhere", revision: null });
+    assert.equal(space.key, key(SPEC));
+    assert.deepEqual(parseInput(keyedSpaceSchema, JSON.parse(JSON.stringify(space)), "space"), space);
   });
 });

@@ -1,0 +1,39 @@
+/** `vidmae export`: a space's vectors as numpy / CSV / JSONL / Parquet files. */
+import { z } from "zod";
+import { exportEmbeddings } from "../../store/export.js";
+import { openStore, selectSpace } from "../../store/open.js";
+import { parseOptions } from "../options.js";
+import type { CliIo } from "../run.js";
+import { displayPath } from "../../errors.js";
+
+const schema = z.object({
+  db: z.string().min(1),
+  out: z.string().min(1),
+  space: z.string().min(1).optional(),
+  level: z.enum(["video", "clip"], { error: "one of: video, clip" }).default("video"),
+  format: z.enum(["npy", "jsonl", "parquet"], { error: "one of: npy, jsonl, parquet" }).default("npy"),
+});
+
+/**
+ * `vidmae export`: writes a space's vectors (npy + index.csv, optionally JSONL or Parquet) and prints the
+ * files. `raw` is commander's options, checked here.
+ *
+ * @example
+ * await exportCommand(cliIo(), { db: "vidmae.db", out: "export/" }); // 3 rows x 768 -> export/embeddings.npy, …
+ */
+export async function exportCommand(io: CliIo, raw: Record<string, unknown>): Promise<void> {
+  const opts = parseOptions(schema, raw);
+  const store = await openStore(opts.db);
+  try {
+    const space = await selectSpace(store, opts.space);
+    const result = await exportEmbeddings(store, {
+      spaceId: space.id,
+      level: opts.level,
+      format: opts.format,
+      outDir: opts.out,
+    });
+    io.stdout.write(`${result.rows} rows x ${result.dim} -> ${result.files.map(displayPath).join(", ")}\n`);
+  } finally {
+    await store.close();
+  }
+}
