@@ -11,7 +11,7 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
-COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # `npm ci` builds dist/ (the `prepare` script); the dev dependencies it needed are dropped after.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
