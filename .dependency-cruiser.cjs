@@ -13,7 +13,7 @@ const LAYERS = [
   ["embed"],
   ["classify", "search", "map"],
   ["distributed"],
-  ["demo", "server", "cli"],
+  ["demo", "server", "cli", "helpers"],
   ["index"],
 ];
 const ORDER = LAYERS.map((tier) => tier.join(", ")).join(" < ");

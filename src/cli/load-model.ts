@@ -1,6 +1,6 @@
 /** Loads the model a command names, with a download bar and warnings on stderr. */
 import type { Embedder } from "../embed/embedder.js";
-import { embedderForSpace } from "../embed/space.js";
+import { loadSpaceEmbedder as loadEmbedderForSpace } from "../embed/space.js";
 import { VideoMAE } from "../model/videomae/model.js";
 import type { EmbeddingSpaceSpec } from "../space/spec.js";
 import type { ModelCliOptions } from "./options.js";
@@ -40,20 +40,15 @@ export async function loadSpaceEmbedder(
   opts: Pick<ModelCliOptions, "threads" | "provider">,
   io: CliIo,
 ): Promise<{ model: VideoMAE; embedder: Embedder }> {
-  const model = await loadCliModel(
-    {
-      model: space.model,
-      revision: space.revision ?? undefined,
-      precision: space.precision,
-      threads: opts.threads,
-      provider: opts.provider,
-    },
-    io,
-  );
+  const bar = downloadBar(io.stderr);
   try {
-    return { model, embedder: await embedderForSpace(model, space) };
-  } catch (e) {
-    await model.release();
-    throw e;
+    return await loadEmbedderForSpace(space, {
+      threads: opts.threads,
+      executionProvider: opts.provider,
+      onWarning: (m) => io.say(`warning: ${m}`),
+      hub: { onProgress: bar.update },
+    });
+  } finally {
+    bar.stop();
   }
 }

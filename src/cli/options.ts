@@ -2,9 +2,9 @@
  * CLI options are parsed once, here, with zod schemas: commander hands over strings, the schemas coerce and
  * default them, and a bad value becomes the library's one error sentence naming the flag.
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { z } from "zod";
-import { invalidParameterError } from "../errors.js";
+import { VidmaeError, invalidParameterError } from "../errors.js";
 import { DEFAULT_SERVER_OPTIONS } from "../server/context.js";
 
 /** The model the CLI uses when neither `--model` nor `VIDMAE_MODEL` names one. */
@@ -119,7 +119,7 @@ export const LIMITS = {
   frameSampleRate: intInRange(1, 10_000),
   batch: intInRange(1, 256),
   threads: intInRange(1, 1024),
-  /** `--k`, `--top`: results asked for. */
+  /** `--k` (and the deprecated `--top`): results asked for. */
   k: intInRange(1, 10_000),
   /** A stored video's id (SQLite and PostgreSQL ids are positive and below 2^53). */
   id: intInRange(1, Number.MAX_SAFE_INTEGER),
@@ -252,4 +252,45 @@ export function addModelOptions(command: Command): Command {
       "--precision <fp32|int8>",
       "int8: quantized linear layers, faster; its vectors form their own embedding space (default fp32)",
     );
+}
+
+/**
+ * Adds an old spelling of a renamed flag, kept for one release: accepted (and range-checked like the new one)
+ * but left out of `--help`, so there is one vocabulary to learn. Read it with {@link renamedFlag}.
+ *
+ * @example
+ * addDeprecatedOption(command, "--top <k>", "--k", LIMITS.k);
+ */
+export function addDeprecatedOption(
+  command: Command,
+  flags: string,
+  replacement: string,
+  range?: NumericRange,
+): Command {
+  const description = `deprecated: use ${replacement}`;
+  return command.addOption(new Option(flags, range ? range.help(description) : description).hideHelp());
+}
+
+/**
+ * The value of a renamed flag: the new spelling's, else the old one's with a one-line deprecation notice on
+ * stderr; both at once is an error, since they could disagree.
+ *
+ * @throws VidmaeError E_INVALID_ARGUMENT when both spellings are given
+ * @example
+ * const k = renamedFlag((text) => io.say(text), ["--k", opts.k], ["--top", opts.top]) ?? 5;
+ * // with --top 3: stderr "vidmae: --top is deprecated; use --k", k = 3
+ */
+export function renamedFlag<T>(
+  say: (text: string) => void,
+  current: readonly [flag: string, value: T | undefined],
+  old: readonly [flag: string, value: T | undefined],
+): T | undefined {
+  if (old[1] === undefined) return current[1];
+  if (current[1] !== undefined)
+    throw new VidmaeError(
+      "E_INVALID_ARGUMENT",
+      `Give ${current[0]} only (${old[0]} is its deprecated spelling)`,
+    );
+  say(`${old[0]} is deprecated; use ${current[0]}`);
+  return old[1];
 }

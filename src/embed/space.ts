@@ -4,7 +4,8 @@
  * embedder here, checked against the space before it embeds anything.
  */
 import { VidmaeError } from "../errors.js";
-import type { VideoMAE } from "../model/videomae/model.js";
+import type { PullOptions } from "../model/hub/pull.js";
+import { type ModelOptions, VideoMAE } from "../model/videomae/model.js";
 import { assertSameSpace } from "../space/compare.js";
 import { embedSettingsFor, samplingSpecFor } from "../space/sampling.js";
 import type { EmbeddingSpaceSpec } from "../space/spec.js";
@@ -62,4 +63,32 @@ export async function embedderForSpace(
     hint: "load the model at the space's precision, with the exact checkpoint the space was embedded with",
   });
   return embedder;
+}
+
+/**
+ * Loads the checkpoint that made a space (its model, revision and precision) and the embedder that reproduces
+ * the space (see {@link embedderForSpace}); the model is released again if the embedder is refused. The caller
+ * releases `model` when done.
+ *
+ * @param options - how the model runs (threads, provider, warnings) and downloads (hub progress, token)
+ * @throws VidmaeError everything {@link VideoMAE.load} and {@link embedderForSpace} throw
+ * @example
+ * const { model, embedder } = await loadSpaceEmbedder(space, { threads: 2 });
+ * try { console.log((await embedder.embedVideo("a.mp4")).vector); } finally { await model.release(); }
+ */
+export async function loadSpaceEmbedder(
+  space: EmbeddingSpaceSpec,
+  options: Omit<ModelOptions, "precision"> & { hub?: Omit<PullOptions, "revision"> } = {},
+): Promise<{ model: VideoMAE; embedder: Embedder }> {
+  const model = await VideoMAE.load(space.model, {
+    ...options,
+    precision: space.precision,
+    hub: { ...options.hub, revision: space.revision ?? undefined },
+  });
+  try {
+    return { model, embedder: await embedderForSpace(model, space) };
+  } catch (e) {
+    await model.release();
+    throw e;
+  }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -129,6 +129,28 @@ describe("vidmae train", () => {
     );
     assert.equal(existsSync(out), false);
   });
+
+  test("--json prints the CV report and the saved model as one JSON object, stderr quiet", async () => {
+    const out = join(tmp, "iris-json.json");
+    const { stdout, stderr } = await ok([
+      ...["train", "--x", iris.x, "--y", iris.y, "--out", out, "--cv", "3", "--json"],
+    ]);
+    assert.equal(stderr, "");
+    const result = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(result), ["cv", "model"]);
+    assert.equal(result.cv.folds.length, 3);
+    assert.deepEqual(result.model, {
+      path: out,
+      pipeline: "standard-scaler,logistic-regression",
+      classes: ["setosa", "versicolor", "virginica"],
+      rows: 112,
+      features: 4,
+    });
+    const noCv = JSON.parse(
+      (await ok(["train", "--x", iris.x, "--y", iris.y, "--out", out, "--json"])).stdout,
+    );
+    assert.equal(noCv.cv, null);
+  });
 });
 
 describe("vidmae evaluate", () => {
@@ -197,7 +219,7 @@ describe("vidmae predict", () => {
   });
 
   test("store vectors and the same videos embedded on the spot get the same answers", async () => {
-    const fromStore = JSON.parse((await ok(["predict", "--model", model, "--db", db, "--json"])).stdout);
+    const fromStore = JSON.parse((await ok(["predict", "--classifier", model, "--db", db, "--json"])).stdout);
     assert.deepEqual(Object.keys(fromStore), ["classes", "predictions", "probabilities", "paths"]);
     assert.deepEqual(fromStore.classes, ["bars", "fractal", "pattern"]);
     assert.equal(fromStore.predictions.length, 10, "labelled or not, every stored video");
@@ -205,10 +227,10 @@ describe("vidmae predict", () => {
       assert.ok(Math.abs(p.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-9);
 
     const videos = [unlabelled, labelled[0], labelled[4]];
-    const fromFiles = JSON.parse((await ok(["predict", "--model", model, ...videos, "--json"])).stdout);
+    const fromFiles = JSON.parse((await ok(["predict", "--classifier", model, ...videos, "--json"])).stdout);
     assert.deepEqual(fromFiles.paths, videos);
     const subset = JSON.parse(
-      (await ok(["predict", "--model", model, "--db", db, "--videos", ...videos, "--json"])).stdout,
+      (await ok(["predict", "--classifier", model, "--db", db, "--videos", ...videos, "--json"])).stdout,
     );
     assert.deepEqual(subset.paths, videos);
     assert.deepEqual(fromFiles.predictions, subset.predictions);
@@ -218,7 +240,7 @@ describe("vidmae predict", () => {
   });
 
   test("text output: one line per input with the label and its probability", async () => {
-    const { stdout } = await ok(["predict", "--model", model, "--db", db, "--videos", unlabelled]);
+    const { stdout } = await ok(["predict", "--classifier", model, "--db", db, "--videos", unlabelled]);
     assert.match(stdout, /^.*new\.mp4\t(bars|fractal|pattern)\t[01]\.\d{4}\n$/);
     const svc = join(tmp, "iris-svc.json");
     await ok([
@@ -232,7 +254,7 @@ describe("vidmae predict", () => {
       "--out",
       svc,
     ]);
-    const rows = (await ok(["predict", "--model", svc, "--x", iris.testX])).stdout.trim().split("\n");
+    const rows = (await ok(["predict", "--classifier", svc, "--x", iris.testX])).stdout.trim().split("\n");
     assert.equal(rows.length, 38);
     assert.match(rows[0], /^row 0\t(setosa|versicolor|virginica)$/, "no probabilities for LinearSVC");
   });
@@ -254,7 +276,7 @@ describe("vidmae predict", () => {
     const [otherSpace] = await store.listSpaces();
     await store.close();
     await fails(
-      ["predict", "--model", model, "--db", other],
+      ["predict", "--classifier", model, "--db", other],
       `${model} was trained on embedding space ${describeSpace(keyedSpace(space))} but these vectors are from ` +
         `space ${describeSpace(keyedSpace(otherSpace))}; embed the videos in the model's space or train a model on this one`,
     );
@@ -270,7 +292,7 @@ describe("vidmae predict", () => {
     await ok(["train", "--db", changedDb, "--out", changedModel]);
     const { weightsHash } = JSON.parse(readFileSync(changedModel, "utf8")).space;
     await writeTinyCheckpoint(copy, { seed: 7 });
-    const result = await runCliInProcess(["predict", "--model", changedModel, unlabelled], env);
+    const result = await runCliInProcess(["predict", "--classifier", changedModel, unlabelled], env);
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
@@ -280,17 +302,47 @@ describe("vidmae predict", () => {
     );
   });
 
+  test("--model names the checkpoint to embed with: another copy of the space's weights answers the same", async () => {
+    const copy = join(tmp, "model-copy");
+    await cp(modelDir, copy, { recursive: true });
+    const args = ["predict", "--classifier", model, unlabelled, labelled[0], "--json"];
+    const own = JSON.parse((await ok(args)).stdout);
+    const withCopy = JSON.parse((await ok([...args, "--model", copy])).stdout);
+    assert.deepEqual(withCopy.predictions, own.predictions);
+    await fails(
+      ["predict", "--classifier", model, "--db", db, "--model", copy],
+      "--model and --revision go with video files (to embed them)",
+    );
+  });
+
+  test("the old spelling --model <file.json> still works for the classifier, with a one-line notice", async () => {
+    const old = await runCliInProcess(["predict", "--model", model, "--db", db, "--json"], env);
+    assert.equal(old.code, 0, old.stderr);
+    assert.equal(old.stderr, "vidmae: --model for a classifier file is deprecated; use --classifier\n");
+    const current = await ok(["predict", "--classifier", model, "--db", db, "--json"]);
+    assert.equal(current.stderr, "");
+    assert.equal(old.stdout, current.stdout);
+    await fails(
+      ["predict", "--db", db],
+      "Give the classifier file made by vidmae train with --classifier <model.json>",
+    );
+    await fails(
+      ["predict", "--classifier", model, "--model", model, "--db", db],
+      "--model names a checkpoint (folder or hub id); give the classifier file with --classifier only",
+    );
+  });
+
   test("inputs are exclusive, and a model file must be one", async () => {
     await fails(
-      ["predict", "--model", model, "--db", db, unlabelled],
+      ["predict", "--classifier", model, "--db", db, unlabelled],
       "Give exactly one input: --db, --x, or video files",
     );
     const irisModel = join(tmp, "iris.json");
     await fails(
-      ["predict", "--model", irisModel, unlabelled],
+      ["predict", "--classifier", irisModel, unlabelled],
       `${irisModel} was trained on arrays with no recorded embedding space, so it cannot embed videos; use --x or --db`,
     );
-    const notJson = await runCliInProcess(["predict", "--model", iris.y, "--x", iris.x], env);
+    const notJson = await runCliInProcess(["predict", "--classifier", iris.y, "--x", iris.x], env);
     assert.equal(notJson.code, 1);
     assert.ok(notJson.stderr.startsWith(`vidmae: ${iris.y} is not JSON: `), notJson.stderr);
   });

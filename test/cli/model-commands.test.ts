@@ -170,6 +170,23 @@ describe("vidmae export-onnx", () => {
     assert.equal(JSON.parse(meta.id2label)["4"], "juggling");
     assert.equal(meta.model_type, "videomae");
   });
+
+  test("--frames is the deprecated spelling of --num-frames, with a one-line notice", async () => {
+    const model = fixture("videomae/tiny-classifier");
+    const old = await runCliInProcess(
+      ["export-onnx", "--model", model, "--out", join(tmp, "old.onnx"), "--frames", "4"],
+      env,
+    );
+    assert.equal(old.code, 0, old.stderr);
+    assert.equal(old.stderr, "vidmae: --frames is deprecated; use --num-frames\n");
+    const current = await runCliInProcess(
+      ["export-onnx", "--model", model, "--out", join(tmp, "new.onnx"), "--num-frames", "4"],
+      env,
+    );
+    assert.equal(current.code, 0, current.stderr);
+    assert.equal(current.stderr, "");
+    assert.deepEqual(await readFile(join(tmp, "old.onnx")), await readFile(join(tmp, "new.onnx")));
+  });
 });
 
 describe("vidmae pull and --model org/name against a local hub", () => {

@@ -14,7 +14,7 @@ const BASE: Record<string, string[]> = {
   embed: ["embed", "v.mp4", "--db", "x.db"],
   train: ["train", "--out", "m.json"],
   evaluate: ["evaluate"],
-  predict: ["predict", "--model", "m.json"],
+  predict: ["predict", "--classifier", "m.json"],
   demo: ["demo"],
   similar: ["similar", "--db", "x.db"],
   duplicates: ["duplicates", "--db", "x.db"],
@@ -36,9 +36,9 @@ const QUEUE = { "--attempts": LIMITS.attempts, "--retry-delay": LIMITS.retryDela
 /** Every numeric flag of every command, with its range. */
 const TABLE: Record<string, Record<string, NumericRange>> = {
   forward: THREADS,
-  "export-onnx": { ...THREADS, "--frames": LIMITS.numFrames },
+  "export-onnx": { ...THREADS, "--num-frames": LIMITS.numFrames, "--frames": LIMITS.numFrames },
   frames: SAMPLING,
-  classify: { ...THREADS, ...SAMPLING, "--top": LIMITS.k, "--batch": LIMITS.batch },
+  classify: { ...THREADS, ...SAMPLING, "--k": LIMITS.k, "--top": LIMITS.k, "--batch": LIMITS.batch },
   embed: { ...THREADS, ...SAMPLING, ...QUEUE, "--batch": LIMITS.batch },
   train: { "--seed": LIMITS.seed, "--cv": LIMITS.folds },
   evaluate: { "--seed": LIMITS.seed, "--cv": LIMITS.folds, "--test-size": LIMITS.fraction },

@@ -104,9 +104,57 @@ describe("vidmae similar / duplicates / search-moments", () => {
     assert.ok(["a.mp4", "a2.mkv"].includes(first.path.split("/").at(-1)));
   });
 
+  test("text output says which measure it prints, with column headers", async () => {
+    const lines = async (args: string[]) => {
+      const run = await runCliInProcess(args, env);
+      assert.equal(run.code, 0, run.stderr);
+      return run.stdout.trimEnd().split("\n");
+    };
+    const byId = ["similar", "--id", "1", "--db", db, "--k", "2"];
+    const cosine = await lines(byId);
+    assert.deepEqual(cosine.slice(0, 2), [
+      "# cosine similarity (higher is closer)",
+      "similarity  path  (label)",
+    ]);
+    assert.equal(cosine.length, 4);
+    const hits = JSON.parse((await runCliInProcess([...byId, "--json"], env)).stdout);
+    assert.equal(cosine[2], `${(1 - hits[0].distance).toFixed(4)}  ${hits[0].path}`);
+    const l2 = await lines([...byId, "--metric", "l2"]);
+    assert.deepEqual(l2.slice(0, 2), ["# L2 distance (lower is closer)", "distance  path  (label)"]);
+    assert.match(l2[2], /^\d+\.\d{4}  \S/);
+    const clips = await lines([...byId, "--level", "clip"]);
+    assert.equal(clips[1], "similarity  path  [start–end]  (label)");
+    assert.match(clips[2], /^-?\d\.\d{4}  \S+  \[\d+:\d{2}\.\d{2}–\d+:\d{2}\.\d{2}\]$/);
+
+    const dup = await lines(["duplicates", "--db", db]);
+    assert.deepEqual(dup.slice(0, 3), [
+      "# videos linked by pairs within cosine distance 0.02; scores against the group's first video",
+      "# cosine similarity (higher is closer)",
+      "group  similarity  path  (label)",
+    ]);
+    assert.match(dup[3], /^1  1\.0000  \S/, "the first video against itself");
+    assert.ok(
+      dup.slice(3).every((l) => /^\d+  \d\.\d{4}  \S/.test(l)),
+      dup.join("\n"),
+    );
+
+    const moments = await lines(["search-moments", join(tmp, "a-copy.mp4"), "--db", db, "--k", "2"]);
+    assert.deepEqual(moments.slice(0, 2), [
+      "# mean over aligned clips of cosine similarity (higher is closer)",
+      "similarity  path  [start–end]",
+    ]);
+    assert.match(moments[2], /^\d\.\d{4}  \S+  \[\d+:\d{2}\.\d{2}–\d+:\d{2}\.\d{2}\]$/);
+    const momentsL2 = await lines(["search-moments", join(tmp, "a-copy.mp4"), "--db", db, "--metric", "l2"]);
+    assert.equal(momentsL2[0], "# mean over aligned clips of L2 distance (lower is closer)");
+    assert.match(momentsL2[2], /^\d+\.\d{4}  /, "a distance, not minus one");
+  });
+
   test("bad arguments", async () => {
     const both = await runCliInProcess(["similar", "x.mp4", "--id", "1", "--db", db], env);
     assert.equal(both.stderr, "vidmae: Give either a video file or --id, not both\n");
+    const neither = await runCliInProcess(["similar", "--db", db], env);
+    assert.equal(neither.code, 1);
+    assert.equal(neither.stderr, "vidmae: Give a video file or --id\n");
     const k = await runCliInProcess(["similar", "--id", "1", "--db", db, "--k", "0"], env);
     assert.equal(
       k.stderr,

@@ -237,5 +237,15 @@ describe("vidmae embed + export", () => {
     );
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^1 rows x 16 -> .*embeddings\.parquet\n$/);
+    const json = await runCliInProcess(
+      ["export", "--db", db, "--out", join(tmp, "x"), "--space", "2", "--json"],
+      env,
+    );
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), {
+      rows: 1,
+      dim: 16,
+      files: [join(tmp, "x", "embeddings.npy"), join(tmp, "x", "index.csv")],
+    });
   });
 });

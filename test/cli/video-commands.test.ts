@@ -123,7 +123,7 @@ describe("vidmae classify", () => {
         bad,
         "--model",
         modelDir,
-        "--top",
+        "--k",
         "2",
         "--json",
         "--sampling",
@@ -145,6 +145,19 @@ describe("vidmae classify", () => {
     assert.ok(["walking", "running", "jumping"].includes(good.top[0].label));
     const failed = lines.find((l) => l.path === bad);
     assert.equal(failed.error.code, "E_VIDEO");
+  });
+
+  test("--top is the deprecated spelling of --k, with a one-line notice", async () => {
+    const old = await runCliInProcess(["classify", video, "--model", modelDir, "--top", "1", "--json"], env);
+    assert.equal(old.code, 0, old.stderr);
+    assert.equal(old.stderr, "vidmae: --top is deprecated; use --k\n");
+    assert.equal(JSON.parse(old.stdout).top.length, 1);
+    const both = await runCliInProcess(
+      ["classify", video, "--model", modelDir, "--top", "1", "--k", "2"],
+      env,
+    );
+    assert.equal(both.code, 1);
+    assert.equal(both.stderr, "vidmae: Give --k only (--top is its deprecated spelling)\n");
   });
 
   test("refuses a checkpoint without a head", async () => {

@@ -1,13 +1,16 @@
 /** `vidmae classify`: the fine-tuned head's labels for videos. */
 import { z } from "zod";
-import { VidmaeError, displayPath, escapeControls } from "../../errors.js";
+import { displayPath, escapeControls } from "../../errors.js";
 import { Embedder } from "../../embed/embedder.js";
+import { assertClassifier, headLabels } from "../../embed/head.js";
 import { loadCliModel } from "../load-model.js";
-import { LIMITS, modelOptionsSchema, parseOptions, samplingOptionsSchema } from "../options.js";
+import { LIMITS, modelOptionsSchema, parseOptions, renamedFlag, samplingOptionsSchema } from "../options.js";
 import type { CliIo } from "../run.js";
 
 const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
-  top: LIMITS.k.schema().default(5),
+  k: LIMITS.k.schema().optional(),
+  /** Deprecated spelling of `k`. */
+  top: LIMITS.k.schema().optional(),
   batch: LIMITS.batch.schema().default(1),
   json: z.boolean().default(false),
 });
@@ -17,16 +20,13 @@ const schema = modelOptionsSchema.merge(samplingOptionsSchema).extend({
  * `raw` is commander's options, checked here.
  *
  * @example
- * await classify(cliIo(), ["a.mp4"], { top: "3", json: true }); // {"path":"a.mp4","views":1,"top":[…]}
+ * await classify(cliIo(), ["a.mp4"], { k: "3", json: true }); // {"path":"a.mp4","views":1,"top":[…]}
  */
 export async function classify(io: CliIo, videos: string[], raw: Record<string, unknown>): Promise<void> {
   const opts = parseOptions(schema, raw);
+  const k = renamedFlag((text) => io.say(text), ["--k", opts.k], ["--top", opts.top]) ?? 5;
   const model = await loadCliModel(opts, io);
-  if (model.kind !== "classification")
-    throw new VidmaeError(
-      "E_INVALID_ARGUMENT",
-      `${opts.model} has no classification head (it is a ${model.kind} checkpoint); use a fine-tuned model such as MCG-NJU/videomae-base-finetuned-kinetics`,
-    );
+  assertClassifier(model, opts.model);
   const embedder = await Embedder.create(model, {
     numFrames: opts.numFrames,
     sampling: { strategy: opts.sampling, clips: opts.clips, frameSampleRate: opts.frameSampleRate },
@@ -44,11 +44,8 @@ export async function classify(io: CliIo, videos: string[], raw: Record<string, 
       else io.say(outcome.error.message);
       continue;
     }
-    const { logits, clips } = outcome.embedding;
-    const top = model.topK(
-      { data: logits!, dims: [1, logits!.length] },
-      Math.min(opts.top, logits!.length),
-    )[0];
+    const top = headLabels(model, outcome.embedding, k);
+    const clips = outcome.embedding.clips;
     if (opts.json) io.stdout.write(`${JSON.stringify({ path: outcome.path, views: clips.length, top })}\n`);
     else
       io.stdout.write(

@@ -3,11 +3,13 @@ import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { displayPath, wrapError } from "../../errors.js";
 import { loadCliModel } from "../load-model.js";
-import { LIMITS, modelOptionsSchema, parseOptions } from "../options.js";
+import { LIMITS, modelOptionsSchema, parseOptions, renamedFlag } from "../options.js";
 import type { CliIo } from "../run.js";
 
 const schema = modelOptionsSchema.extend({
   out: z.string().min(1),
+  numFrames: LIMITS.numFrames.schema().optional(),
+  /** Deprecated spelling of `numFrames`. */
   frames: LIMITS.numFrames.schema().optional(),
   hiddenStates: z.boolean().default(false),
 });
@@ -21,8 +23,13 @@ const schema = modelOptionsSchema.extend({
  */
 export async function exportOnnx(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   const opts = parseOptions(schema, raw);
+  const frames = renamedFlag(
+    (text) => io.say(text),
+    ["--num-frames", opts.numFrames],
+    ["--frames", opts.frames],
+  );
   const model = await loadCliModel(opts, io);
-  const bytes = await model.exportOnnx({ frames: opts.frames, hiddenStates: opts.hiddenStates });
+  const bytes = await model.exportOnnx({ frames, hiddenStates: opts.hiddenStates });
   await writeFile(opts.out, bytes).catch((e) => {
     throw wrapError(e, "E_IO", `Cannot write ${opts.out}`);
   });

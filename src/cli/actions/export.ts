@@ -12,6 +12,7 @@ const schema = z.object({
   space: z.string().min(1).optional(),
   level: z.enum(["video", "clip"], { error: "one of: video, clip" }).default("video"),
   format: z.enum(["npy", "jsonl", "parquet"], { error: "one of: npy, jsonl, parquet" }).default("npy"),
+  json: z.boolean().default(false),
 });
 
 /**
@@ -32,7 +33,12 @@ export async function exportCommand(io: CliIo, raw: Record<string, unknown>): Pr
       format: opts.format,
       outDir: opts.out,
     });
-    io.stdout.write(`${result.rows} rows x ${result.dim} -> ${result.files.map(displayPath).join(", ")}\n`);
+    const { rows, dim, files } = result;
+    io.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ rows, dim, files })}\n`
+        : `${rows} rows x ${dim} -> ${files.map(displayPath).join(", ")}\n`,
+    );
   } finally {
     await store.close();
   }

@@ -12,7 +12,9 @@ import { LIMITS, parseOptions } from "../options.js";
 import type { CliIo } from "../run.js";
 
 const schema = z.object({
-  model: z.string().min(1),
+  classifier: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  revision: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
   space: z.string().min(1).optional(),
   videos: z.array(z.string().min(1)).optional(),
@@ -22,7 +24,30 @@ const schema = z.object({
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
 });
 
-type Options = z.infer<typeof schema>;
+type Options = Omit<z.infer<typeof schema>, "classifier"> & { classifier: string };
+
+/**
+ * `--classifier`, with the old spelling `--model <file.json>` still taken for one release: a `.json` value of
+ * `--model` is a classifier file, never a checkpoint (those are folders or hub ids).
+ */
+function classifierOptions(opts: z.infer<typeof schema>, io: CliIo): Options {
+  let { classifier, model } = opts;
+  if (model !== undefined && /\.json$/i.test(model)) {
+    if (classifier !== undefined)
+      throw new VidmaeError(
+        "E_INVALID_ARGUMENT",
+        "--model names a checkpoint (folder or hub id); give the classifier file with --classifier only",
+      );
+    io.say("--model for a classifier file is deprecated; use --classifier");
+    [classifier, model] = [model, undefined];
+  }
+  if (classifier === undefined)
+    throw new VidmaeError(
+      "E_INVALID_ARGUMENT",
+      "Give the classifier file made by vidmae train with --classifier <model.json>",
+    );
+  return { ...opts, classifier, model };
+}
 
 /** The store space to read: `--space`, else the model's own space when the store has it, else the only one. */
 async function chooseSpace(
@@ -49,6 +74,8 @@ async function loadInputs(
     throw new VidmaeError("E_INVALID_ARGUMENT", "Give exactly one input: --db, --x, or video files");
   if ((opts.space !== undefined || opts.videos !== undefined) && opts.db === undefined)
     throw new VidmaeError("E_INVALID_ARGUMENT", "--space and --videos go with --db");
+  if ((opts.model !== undefined || opts.revision !== undefined) && files.length === 0)
+    throw new VidmaeError("E_INVALID_ARGUMENT", "--model and --revision go with video files (to embed them)");
   if (opts.x !== undefined) {
     if (model.info.space !== null)
       io.say(
@@ -60,7 +87,7 @@ async function loadInputs(
     const store = await openStore(opts.db);
     try {
       const space = await chooseSpace(store, model, opts.space);
-      model.checkSpace(space, opts.model);
+      model.checkSpace(space, opts.classifier);
       return { ...(await loadStoreFeatures(store, space, opts.videos)), failed: 0 };
     } finally {
       await store.close();
@@ -70,9 +97,15 @@ async function loadInputs(
   if (space === null)
     throw new VidmaeError(
       "E_DATA",
-      `${opts.model} was trained on arrays with no recorded embedding space, so it cannot embed videos; use --x or --db`,
+      `${opts.classifier} was trained on arrays with no recorded embedding space, so it cannot embed videos; use --x or --db`,
     );
-  const { model: videomae, embedder } = await loadSpaceEmbedder(space, opts, io);
+  // Another copy of the space's checkpoint may be named (say, a local folder for a hub id): the model name and
+  // revision are not part of the space, and loadSpaceEmbedder still refuses other weights.
+  const checkpoint =
+    opts.model === undefined
+      ? { ...space, revision: opts.revision ?? space.revision }
+      : { ...space, model: opts.model, revision: opts.revision ?? null };
+  const { model: videomae, embedder } = await loadSpaceEmbedder(checkpoint, opts, io);
   try {
     const { X, paths, failures } = await embedVideoFeatures(embedder, files);
     for (const failure of failures) io.say(failure.message);
@@ -83,15 +116,16 @@ async function loadInputs(
 }
 
 /**
- * `vidmae predict [videos...]`: a saved model's labels for stored vectors, an array file or videos; exit 1 if
- * a video failed. `raw` is commander's options, checked here.
+ * `vidmae predict [videos...]`: a saved classifier's labels for stored vectors, an array file or videos
+ * (embedded with `--model`, else the checkpoint its space records); exit 1 if a video failed. `raw` is
+ * commander's options, checked here.
  *
  * @example
- * await predict(cliIo(), [], { model: "model.json", db: "vidmae.db", json: true });
+ * await predict(cliIo(), [], { classifier: "model.json", db: "vidmae.db", json: true });
  */
 export async function predict(io: CliIo, files: string[], raw: Record<string, unknown>): Promise<void> {
-  const opts = parseOptions(schema, raw);
-  const model = await SavedModel.load(opts.model);
+  const opts = classifierOptions(parseOptions(schema, raw), io);
+  const model = await SavedModel.load(opts.classifier);
   const { X, paths, failed } = await loadInputs(opts, model, files, io);
   if (failed > 0) io.setExitCode(1);
   if (X.rows === 0) return;

@@ -3,7 +3,16 @@ import { z } from "zod";
 import { VidmaeError, displayPath, escapeControls } from "../../errors.js";
 import { embedCollection } from "../../embed/collection.js";
 import { updateAnnIndex } from "../../search/ann.js";
-import { type SimilarHit, nearDuplicates, searchMoments, similarVideos } from "../../search/similar.js";
+import { pairDistance } from "../../search/scores.js";
+import {
+  DEFAULT_DUPLICATE_THRESHOLD,
+  type DuplicateGroup,
+  type SimilarHit,
+  nearDuplicates,
+  searchMoments,
+  similarVideos,
+} from "../../search/similar.js";
+import type { Metric } from "../../search/validate.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import type { EmbeddingSpace } from "../../space/spec.js";
 import type { EmbeddingStore, LoadedVectors } from "../../store/types.js";
@@ -69,15 +78,33 @@ function formatTime(sec: number): string {
   return `${Math.floor(sec / 60)}:${(sec % 60).toFixed(2).padStart(5, "0")}`;
 }
 
-function printHits(io: CliIo, hits: SimilarHit[], json: boolean): void {
+/**
+ * What the text output prints for a metric, so a reader never has to guess which way is closer: cosine
+ * similarity (1 − the cosine distance searched with), or the L2 distance itself.
+ */
+function measure(metric: Metric, of = ""): { column: string; header: string; value: (d: number) => number } {
+  return metric === "cosine"
+    ? { column: "similarity", header: `# ${of}cosine similarity (higher is closer)`, value: (d) => 1 - d }
+    : { column: "distance", header: `# ${of}L2 distance (lower is closer)`, value: (d) => d };
+}
+
+/** The measure line and the column headers above a text table; `columns` follow the score's column. */
+function writeHeader(io: CliIo, m: ReturnType<typeof measure>, columns: string[], lead: string[] = []): void {
+  io.stdout.write(`${m.header}\n${[...lead, m.column, ...columns].join("  ")}\n`);
+}
+
+function printHits(io: CliIo, hits: SimilarHit[], metric: Metric, json: boolean): void {
   if (json) {
     io.stdout.write(`${JSON.stringify(hits.map(({ row: _row, ...h }) => h))}\n`);
     return;
   }
+  const m = measure(metric);
+  const clips = hits.some((h) => h.startSec !== undefined);
+  writeHeader(io, m, ["path", ...(clips ? ["[start–end]"] : []), "(label)"]);
   for (const h of hits) {
     const range = h.startSec !== undefined ? `  [${formatTime(h.startSec)}–${formatTime(h.endSec!)}]` : "";
     const label = h.label ? `  (${escapeControls(h.label)})` : "";
-    io.stdout.write(`${h.distance.toFixed(4)}  ${displayPath(h.path)}${range}${label}\n`);
+    io.stdout.write(`${m.value(h.distance).toFixed(4)}  ${displayPath(h.path)}${range}${label}\n`);
   }
 }
 
@@ -102,7 +129,9 @@ export async function similar(
   raw: Record<string, unknown>,
 ): Promise<void> {
   const opts = parseOptions(similarSchema, raw);
-  if ((video === undefined) === (opts.id === undefined))
+  if (video === undefined && opts.id === undefined)
+    throw new VidmaeError("E_INVALID_ARGUMENT", "Give a video file or --id");
+  if (video !== undefined && opts.id !== undefined)
     throw new VidmaeError("E_INVALID_ARGUMENT", "Give either a video file or --id, not both");
   await withSpace(opts, async (store, space) => {
     const videos = await store.loadVectors(space.id, { level: "video" });
@@ -128,7 +157,7 @@ export async function similar(
     )
       .filter((h) => h.videoId !== opts.id)
       .slice(0, opts.k);
-    printHits(io, hits, opts.json);
+    printHits(io, hits, opts.metric, opts.json);
   });
 }
 
@@ -141,15 +170,35 @@ export async function similar(
 export async function duplicates(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   const opts = parseOptions(duplicatesSchema, raw);
   await withSpace(opts, async (store, space) => {
-    const groups = await nearDuplicates(await store.loadVectors(space.id, { level: "video" }), {
-      threshold: opts.threshold,
-      metric: opts.metric,
-    });
+    const vectors = await store.loadVectors(space.id, { level: "video" });
+    const groups = await nearDuplicates(vectors, { threshold: opts.threshold, metric: opts.metric });
     if (opts.json) io.stdout.write(`${JSON.stringify(groups)}\n`);
-    else
-      groups.forEach((g, i) =>
-        io.stdout.write(`group ${i + 1}:\n${g.videos.map((v) => `  ${displayPath(v.path)}`).join("\n")}\n`),
-      );
+    else printGroups(io, groups, vectors, opts.metric, opts.threshold ?? DEFAULT_DUPLICATE_THRESHOLD);
+  });
+}
+
+/** Duplicate groups as a table: each video with its score against its group's first video. */
+function printGroups(
+  io: CliIo,
+  groups: DuplicateGroup[],
+  vectors: LoadedVectors,
+  metric: Metric,
+  threshold: number,
+): void {
+  const rowOf = new Map(vectors.rows.map((r, i) => [r.videoId, i]));
+  const m = measure(metric);
+  // Groups are chains of close pairs, so the first video is a reference point, not every member's match.
+  io.stdout.write(
+    `# videos linked by pairs within ${metric} distance ${threshold}; scores against the group's first video\n`,
+  );
+  writeHeader(io, m, ["path", "(label)"], ["group"]);
+  groups.forEach((g, i) => {
+    const first = rowOf.get(g.videos[0].videoId)!;
+    for (const v of g.videos) {
+      const d = pairDistance(vectors.data, first, vectors.data, rowOf.get(v.videoId)!, vectors.dim, metric);
+      const label = v.label ? `  (${escapeControls(v.label)})` : "";
+      io.stdout.write(`${i + 1}  ${m.value(d).toFixed(4)}  ${displayPath(v.path)}${label}\n`);
+    }
   });
 }
 
@@ -175,11 +224,17 @@ export async function searchMomentsCommand(
       { dim: space.dim, data },
       { k: opts.k, metric: opts.metric },
     );
-    if (opts.json) io.stdout.write(`${JSON.stringify(moments)}\n`);
-    else
-      for (const m of moments)
-        io.stdout.write(
-          `${m.score.toFixed(4)}  ${displayPath(m.path)}  [${formatTime(m.startSec)}–${formatTime(m.endSec)}]\n`,
-        );
+    if (opts.json) {
+      io.stdout.write(`${JSON.stringify(moments)}\n`);
+      return;
+    }
+    // A moment's score is the mean similarity of aligned clips, or minus their mean L2 distance.
+    const m = measure(opts.metric, "mean over aligned clips of ");
+    const distance = (score: number) => (opts.metric === "cosine" ? 1 - score : -score);
+    writeHeader(io, m, ["path", "[start–end]"]);
+    for (const moment of moments)
+      io.stdout.write(
+        `${m.value(distance(moment.score)).toFixed(4)}  ${displayPath(moment.path)}  [${formatTime(moment.startSec)}–${formatTime(moment.endSec)}]\n`,
+      );
   });
 }

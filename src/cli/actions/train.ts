@@ -55,11 +55,13 @@ export function reportData(io: CliIo, data: LabelledData): void {
 const schema = dataOptionsSchema.extend({
   out: z.string().min(1),
   cv: LIMITS.folds.schema().optional(),
+  json: z.boolean().default(false),
 });
 
 /**
  * `vidmae train`: fits a pipeline on labelled data (optionally cross-validated first) and saves the model
- * file. `raw` is commander's options, checked here.
+ * file; `--json` prints the cross-validation report and the saved model as one JSON object. `raw` is
+ * commander's options, checked here.
  *
  * @example
  * await train(cliIo(), { db: "vidmae.db", out: "model.json", cv: "5" });
@@ -69,7 +71,7 @@ export async function train(io: CliIo, raw: Record<string, unknown>): Promise<vo
   const source = dataSource(opts);
   pipelineFromSpec(opts.pipeline); // a bad SPEC fails before any data is read
   const data = await loadLabelledData(source);
-  reportData(io, data);
+  if (!opts.json) reportData(io, data);
   let metrics = null;
   if (opts.cv !== undefined) {
     const evaluation = evaluateClassifier(
@@ -78,12 +80,20 @@ export async function train(io: CliIo, raw: Record<string, unknown>): Promise<vo
       data.y,
       crossValidationFolds(data.y, opts.cv, opts.seed),
     );
-    io.stdout.write(`${opts.cv}-fold cross-validation (seed ${opts.seed}):\n\n`);
-    io.stdout.write(formatEvaluation(evaluation));
+    if (!opts.json) {
+      io.stdout.write(`${opts.cv}-fold cross-validation (seed ${opts.seed}):\n\n`);
+      io.stdout.write(formatEvaluation(evaluation));
+    }
     metrics = evaluation.report;
   }
   const model = SavedModel.fit(data, opts.pipeline, { metrics });
   await model.save(opts.out);
+  const { classes, nSamples, nFeatures } = model.info;
+  if (opts.json) {
+    const saved = { path: opts.out, pipeline: opts.pipeline, classes, rows: nSamples, features: nFeatures };
+    io.stdout.write(`${JSON.stringify({ cv: metrics, model: saved })}\n`);
+    return;
+  }
   io.stdout.write(
     `saved ${displayPath(opts.out)}: ${opts.pipeline}, ${model.info.classes.length} classes, ${model.info.nSamples} rows x ${model.info.nFeatures} features\n`,
   );

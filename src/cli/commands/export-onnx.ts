@@ -1,6 +1,6 @@
 /** `vidmae export-onnx`: the model as a standalone ONNX file. */
 import type { Command } from "commander";
-import { LIMITS, addModelOptions } from "../options.js";
+import { LIMITS, addDeprecatedOption, addModelOptions } from "../options.js";
 import { type CliIo, lazyAction } from "../run.js";
 
 /**
@@ -10,15 +10,20 @@ import { type CliIo, lazyAction } from "../run.js";
  * // npx vidmae export-onnx --model MCG-NJU/videomae-base-finetuned-kinetics --out videomae.onnx
  */
 export function registerExportOnnx(program: Command, io: CliIo): void {
-  addModelOptions(
-    program
-      .command("export-onnx")
-      .description(
-        "write the model as a standalone ONNX file (input pixel_values; label map in the metadata)",
-      ),
+  addDeprecatedOption(
+    addModelOptions(
+      program
+        .command("export-onnx")
+        .description(
+          "write the model as a standalone ONNX file (input pixel_values; label map in the metadata)",
+        ),
+    ),
+    "--frames <n>",
+    "--num-frames",
+    LIMITS.numFrames,
   )
     .requiredOption("--out <file>", "ONNX file to write")
-    .option("--frames <n>", LIMITS.numFrames.help("frames per clip", "the config's num_frames"))
+    .option("--num-frames <T>", LIMITS.numFrames.help("frames per clip", "the config's num_frames"))
     .option("--hidden-states", "also expose hidden_states.0 … hidden_states.L")
     .action(lazyAction(io, async () => (await import("../actions/export-onnx.js")).exportOnnx));
 }

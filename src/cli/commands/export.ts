@@ -19,5 +19,6 @@ export function registerExport(program: Command, io: CliIo): void {
     .option("--space <id|key>", "embedding space (default: the only one)")
     .option("--level <video|clip>", "one row per video (default) or per clip and crop")
     .option("--format <npy|jsonl|parquet>", "npy (always written) plus jsonl or parquet")
+    .option("--json", 'print {"rows", "dim", "files"} as one JSON object')
     .action(lazyAction(io, async () => (await import("../actions/export.js")).exportCommand));
 }

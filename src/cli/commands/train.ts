@@ -37,5 +37,9 @@ export function registerTrain(program: Command, io: CliIo): void {
       "--cv <k>",
       LIMITS.folds.help("first print k-fold stratified cross-validation metrics, then fit on everything"),
     )
+    .option(
+      "--json",
+      'print {"cv", "model"} as one JSON object: the --cv report (or null) and what was saved',
+    )
     .action(lazyAction(io, async () => (await import("../actions/train.js")).train));
 }
