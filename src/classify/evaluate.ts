@@ -154,6 +154,17 @@ function scoresOf(yTrue: Label[], yPred: Label[]): Omit<FoldReport, "fold" | "n_
 }
 
 /**
+ * Options of {@link evaluateClassifier}.
+ *
+ * @example
+ * const options: EvaluateOptions = { onProgress: (done, total) => console.error(`fold ${done}/${total}`) };
+ */
+export interface EvaluateOptions {
+  /** Called after each fold is fitted and scored, with the folds done so far and their number. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
  * Fits a fresh clone of `estimator` on each fold's training rows and scores it on the fold's test rows.
  *
  * @param folds - from {@link crossValidationFolds}, {@link holdOutFolds}, or explicit index lists
@@ -168,6 +179,7 @@ export function evaluateClassifier(
   X: Matrix,
   y: readonly Label[],
   folds: readonly Fold[],
+  options: EvaluateOptions = {},
 ): Evaluation {
   const labels = uniqueLabels(y);
   const yTrue: Label[] = [];
@@ -192,6 +204,7 @@ export function evaluateClassifier(
       });
       yTrue.push(...ytest);
       yPred.push(...predicted);
+      options.onProgress?.(reports.length, folds.length);
       return reports[f].accuracy;
     },
   });

@@ -67,7 +67,8 @@ export function demoMethods(
 }
 
 /**
- * Fits every method on the fold's training rows of its features and scores it on the fold's test rows.
+ * Fits every method on the fold's training rows of its features and scores it on the fold's test rows;
+ * `onProgress` gets the methods done and their number after each.
  *
  * @example
  * const rows = compareMethods({ embeddings, pixels }, labels, fold);
@@ -76,24 +77,25 @@ export function compareMethods(
   features: Record<DemoFeatures, Matrix>,
   y: readonly Label[],
   fold: Fold,
+  onProgress?: (done: number, total: number) => void,
 ): DemoRow[] {
   const embeddings = toDense(features.embeddings);
   const pixels = toDense(features.pixels);
   const classes = new Set(y).size;
-  return demoMethods(embeddings.cols, pixels.cols, classes, fold.train.length).map(
-    ({ features: which, spec, dims }) => {
-      const X = which === "embeddings" ? embeddings : pixels;
-      const { report } = evaluateClassifier(pipelineFromSpec(spec), X, y, [fold]);
-      return {
-        method: spec,
-        features: which,
-        input_dims: X.cols,
-        dims,
-        accuracy: report.accuracy,
-        macro_f1: report.macro_f1,
-      };
-    },
-  );
+  const methods = demoMethods(embeddings.cols, pixels.cols, classes, fold.train.length);
+  return methods.map(({ features: which, spec, dims }, i) => {
+    const X = which === "embeddings" ? embeddings : pixels;
+    const { report } = evaluateClassifier(pipelineFromSpec(spec), X, y, [fold]);
+    onProgress?.(i + 1, methods.length);
+    return {
+      method: spec,
+      features: which,
+      input_dims: X.cols,
+      dims,
+      accuracy: report.accuracy,
+      macro_f1: report.macro_f1,
+    };
+  });
 }
 
 /**

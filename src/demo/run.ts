@@ -35,6 +35,9 @@ export type DemoMapHook = (input: {
   outDir: string;
 }) => Promise<string>;
 
+/** The demo's steps that report progress: making the videos, embedding them, fitting each classifier. */
+export type DemoStep = "videos" | "embedding" | "classifiers";
+
 /** Options of {@link runDemo}. */
 export interface DemoOptions
   extends DemoVideoOptions, Omit<DemoModelOptions, "workDir" | "seed" | "onProgress"> {
@@ -44,6 +47,8 @@ export interface DemoOptions
   runtime?: ModelOptions;
   /** Progress messages, one sentence each. */
   onProgress?: (message: string) => void;
+  /** Counted progress of the long steps: units done and their number, after each. */
+  onStep?: (step: DemoStep, done: number, total: number) => void;
   /** Download progress of the hub model. */
   onDownload?: DemoModelOptions["onProgress"];
   /**
@@ -86,11 +91,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const { outDir, seed = 0 } = options;
   const say = options.onProgress ?? (() => {});
+  const step = (name: DemoStep) => (done: number, total: number) => options.onStep?.(name, done, total);
   await mkdir(outDir, { recursive: true });
   const choice = await chooseDemoModel({ ...options, workDir: outDir, seed, onProgress: options.onDownload });
   say(`model: ${choice.name} (${choice.reason})`);
   const videoDir = join(outDir, "videos");
-  const videos = await makeDemoVideos(videoDir, options);
+  const videos = await makeDemoVideos(videoDir, options, step("videos"));
   const paths = videos.map((v) => v.path);
   const labels = videos.map((v) => v.label as string);
   const classes = [...new Set(labels)];
@@ -101,9 +107,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const store = await openStore(storePath);
   try {
     const embedder = await Embedder.create(model, { batch: 4 });
+    const embedded = step("embedding");
+    let todo = 0;
+    let finished = 0;
     const summary = await embedCollection(store, embedder, paths, {
       modelName: choice.name,
       labels: { fromDirs: true },
+      onEvent: (e) => {
+        if (e.type === "start") embedded(0, (todo = e.todo));
+        else if (e.type === "done" || e.type === "failed") embedded(++finished, todo);
+      },
     });
     if (summary.failures.length > 0 || summary.failedBefore > 0) {
       const first = summary.failures[0]?.message ?? "failed in an earlier run";
@@ -118,7 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // Held-out quarter, but at least one video of each class on the test side.
     const nTest = Math.max(Math.ceil(0.25 * videos.length), classes.length);
     const fold = stratifiedShuffleSplit(labels, nTest, new RandomState(seed));
-    const rows = compareMethods({ embeddings, pixels }, labels, fold);
+    const rows = compareMethods({ embeddings, pixels }, labels, fold, step("classifiers"));
     const map = options.renderMap ? await options.renderMap({ store, space, paths, labels, outDir }) : null;
 
     const notes = choice.random

@@ -125,13 +125,18 @@ async function encode(recipe: Recipe, out: string): Promise<void> {
  * and index. Files already there are kept: the same seed makes the same videos, so a rerun skips making them
  * (and the store skips embedding them again).
  *
+ * @param onProgress - videos ready (made or already there) and their number, after each
  * @throws VidmaeError E_INVALID_ARGUMENT for fewer than 3 videos per class or an unknown class; E_VIDEO when
  *   FFmpeg fails
  * @example
  * const videos = await makeDemoVideos("demo/videos", { videosPerClass: 6, seed: 0 });
  * videos[0]; // { path: "demo/videos/test-pattern/test-pattern-s0-0.mp4", label: "test-pattern" }
  */
-export async function makeDemoVideos(dir: string, options: DemoVideoOptions = {}): Promise<DemoVideo[]> {
+export async function makeDemoVideos(
+  dir: string,
+  options: DemoVideoOptions = {},
+  onProgress?: (done: number, total: number) => void,
+): Promise<DemoVideo[]> {
   const { videosPerClass = 6, seed = 0, classes = DEMO_CLASSES, parallel = 2 } = options;
   // Three per class: a stratified split then leaves two to train on and one to test.
   if (!Number.isSafeInteger(videosPerClass) || videosPerClass < 3)
@@ -149,12 +154,14 @@ export async function makeDemoVideos(dir: string, options: DemoVideoOptions = {}
       jobs.push({ video: { path: join(dir, label, `${label}-s${seed}-${i}.mp4`), label }, recipe });
     }
   }
+  let ready = 0;
   return mapConcurrent(jobs, parallel, async ({ video, recipe }) => {
     const exists = await stat(video.path).then(
       (s) => s.isFile(),
       () => false,
     );
     if (!exists) await encode(recipe, video.path);
+    onProgress?.(++ready, jobs.length);
     return video;
   });
 }

@@ -21,6 +21,8 @@ export type Point = [number, number];
 export interface FitContext {
   seed: number;
   labels: readonly (string | null)[];
+  /** Iterations done and their number, after each step of an iterative layout (t-SNE, UMAP). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**

@@ -60,6 +60,8 @@ export interface ProjectOptions {
   method: MapMethod;
   seed?: number;
   labels?: readonly (string | null)[];
+  /** t-SNE and UMAP only: iterations done and their number, after each (PCA and LDA are one step). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -118,7 +120,10 @@ export function projectEmbeddings(vectors: LoadedVectors, options: ProjectOption
   const labels = options.labels ?? rows.map((r) => r.label);
   if (labels.length !== n)
     throw invalidParameterError("labels", `an array of ${n} labels (one per row)`, labels);
-  const fitted = FITTERS[method]({ data, rows: n, cols: dim }, { seed, labels });
+  const fitted = FITTERS[method](
+    { data, rows: n, cols: dim },
+    { seed, labels, onProgress: options.onProgress },
+  );
   const model: MapModel = {
     method,
     dim,

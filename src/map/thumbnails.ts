@@ -15,6 +15,8 @@ export interface ThumbnailOptions {
   concurrency?: number;
   /** Stops starting new videos when aborted; the ones not made stay empty. */
   signal?: AbortSignal;
+  /** Videos finished (made or failed) and their number: once with 0 before the first, then after each. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -54,10 +56,12 @@ export async function makeThumbnails(
   paths: readonly string[],
   options: ThumbnailOptions = {},
 ): Promise<Map<string, string>> {
-  const { maxSide = 96, concurrency = 2, signal } = options;
+  const { maxSide = 96, concurrency = 2, signal, onProgress } = options;
   const todo = [...new Set(paths)];
   const out = new Map(todo.map((p) => [p, ""]));
   let next = 0;
+  let finished = 0;
+  onProgress?.(0, todo.length);
   const worker = async () => {
     while (next < todo.length && !signal?.aborted) {
       const path = todo[next++];
@@ -66,6 +70,7 @@ export async function makeThumbnails(
       } catch {
         // Deliberately empty: the point is still drawn, only its picture is missing.
       }
+      onProgress?.(++finished, todo.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));

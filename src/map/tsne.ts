@@ -23,12 +23,18 @@ const PLACE_NEIGHBOURS = 5;
  * @example
  * const { points, place } = fitTsne({ data, rows: n, cols: dim }, { seed: 0, labels });
  */
-export function fitTsne(X: DenseMatrix<Float32Array>, { seed }: FitContext): FittedMap {
+export function fitTsne(X: DenseMatrix<Float32Array>, { seed, onProgress }: FitContext): FittedMap {
   const perplexity = Math.min(30, (X.rows - 1) / 3);
   const rows = Array.from({ length: X.rows }, (_, i) =>
     Float64Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)),
   );
-  const layout = new TSNE(rows, { perplexity, d: 2, seed }).transform(ITERATIONS);
+  // The generator runs the same steps as `transform`, one per yield, so progress can be reported between them.
+  let layout: Float64Array[] = [];
+  let done = 0;
+  for (const projection of new TSNE(rows, { perplexity, d: 2, seed }).generator(ITERATIONS)) {
+    layout = projection;
+    onProgress?.(++done, ITERATIONS);
+  }
   const points = layout.map((p) => [p[0], p[1]] as Point);
   if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y)))
     throw new VidmaeError("E_DATA", "t-SNE diverged (non-finite coordinates); try --method pca or umap");

@@ -18,14 +18,20 @@ const NEIGHBOURS = 15;
  * @example
  * const { points, place } = fitUmap({ data, rows: n, cols: dim }, { seed: 0, labels });
  */
-export function fitUmap(X: DenseMatrix<Float32Array>, { seed }: FitContext): FittedMap {
+export function fitUmap(X: DenseMatrix<Float32Array>, { seed, onProgress }: FitContext): FittedMap {
   let rng = new RandomState(seed);
   const umap = new UMAP({
     nComponents: 2,
     nNeighbors: Math.min(NEIGHBOURS, X.rows - 1),
     random: () => rng.random(),
   });
-  const points = umap.fit(toArray(X)).map((p) => [p[0], p[1]] as Point);
+  // What `umap.fit` does (initializeFit, then every epoch), an epoch at a time so progress can be reported.
+  const epochs = umap.initializeFit(toArray(X));
+  for (let epoch = 0; epoch < epochs;) {
+    epoch = umap.step();
+    onProgress?.(epoch, epochs);
+  }
+  const points = umap.getEmbedding().map((p) => [p[0], p[1]] as Point);
   if (points.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y)))
     throw new VidmaeError("E_DATA", "UMAP diverged (non-finite coordinates); try --method pca or tsne");
   const place = async (Y: DenseMatrix<Float32Array>): Promise<Point[]> => {

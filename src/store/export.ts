@@ -33,6 +33,11 @@ export interface ExportOptions {
   format: ExportFormat;
   /** Created if missing; existing files of the same names are replaced. */
   outDir: string;
+  /**
+   * Called as rows are written, with the rows done so far and the total, counted over every file (a row counts
+   * once per file it goes into: `rows × files`), so the last call has `done === total`.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -50,20 +55,29 @@ export interface ExportResult {
 /** Flushes buffered text once it reaches this many characters. */
 const WRITE_CHUNK = 1 << 20;
 
-/** Writes lines to a file in ~1 MB chunks, so a large export never holds the whole text. */
-function writeLines(path: string, lines: Iterable<string>): void {
+/** Writes lines to a file in ~1 MB chunks, so a large export never holds the whole text; `onChunk` gets the lines flushed. */
+function writeLines(
+  path: string,
+  lines: Iterable<string>,
+  onChunk: (lines: number) => void = () => {},
+): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, "w");
     let chunk = "";
+    let count = 0;
     for (const line of lines) {
       chunk += `${line}\n`;
+      count++;
       if (chunk.length >= WRITE_CHUNK) {
         writeSync(fd, chunk);
+        onChunk(count);
         chunk = "";
+        count = 0;
       }
     }
     writeSync(fd, chunk);
+    onChunk(count);
   } catch (error) {
     throw wrapError(error, "E_IO", `Cannot write ${path}`);
   } finally {
@@ -135,15 +149,30 @@ export async function exportEmbeddings(store: EmbeddingStore, options: ExportOpt
   } catch (error) {
     throw wrapError(error, "E_IO", `Cannot create ${outDir}`);
   }
+  const n = vectors.rows.length;
+  const total = n * (format === "npy" ? 2 : 3);
+  let done = 0;
+  const progress = (rows: number) => options.onProgress?.((done += rows), total);
+  // The CSV and JSONL files count their rows as each chunk is flushed; the header line is not a row.
+  const lineProgress = (header: boolean) => {
+    let skip = header ? 1 : 0;
+    return (lines: number) => {
+      const rows = lines - skip;
+      skip = Math.max(0, -rows);
+      if (rows > 0) progress(rows);
+    };
+  };
   const files = [join(outDir, "embeddings.npy"), join(outDir, "index.csv")];
-  writeNpy(files[0], { shape: [vectors.rows.length, vectors.dim], data: vectors.data });
-  writeLines(files[1], csvLines(vectors.rows));
+  writeNpy(files[0], { shape: [n, vectors.dim], data: vectors.data });
+  progress(n);
+  writeLines(files[1], csvLines(vectors.rows), lineProgress(true));
   if (format === "jsonl") {
     files.push(join(outDir, "embeddings.jsonl"));
-    writeLines(files[2], jsonLines(vectors));
+    writeLines(files[2], jsonLines(vectors), lineProgress(false));
   } else if (format === "parquet") {
     files.push(join(outDir, "embeddings.parquet"));
     writeEmbeddingsParquet(files[2], vectors);
+    progress(n);
   }
   return { rows: vectors.rows.length, dim: vectors.dim, files };
 }

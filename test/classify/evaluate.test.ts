@@ -173,3 +173,16 @@ describe("formatEvaluation", () => {
     assert.match(text, /\n5 folds: accuracy 0\.953 ± 0\.016 \(0\.933, 0\.933, 0\.967, 0\.967, 0\.967\)\n$/);
   });
 });
+
+test("evaluateClassifier reports each fold done, ending at the number of folds, and scores the same", () => {
+  const calls: [number, number][] = [];
+  const plain = evaluateClassifier(pipelineFromSpec(LOGREG), all.X, all.y, folds);
+  const reported = evaluateClassifier(pipelineFromSpec(LOGREG), all.X, all.y, folds, {
+    onProgress: (done, total) => calls.push([done, total]),
+  });
+  assert.deepEqual(
+    calls,
+    folds.map((_, i) => [i + 1, folds.length]),
+  );
+  assert.deepEqual(reported.report, plain.report);
+});

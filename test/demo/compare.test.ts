@@ -36,6 +36,20 @@ describe("compareMethods", () => {
     for (const r of rows) assert.deepEqual([r.method, r.accuracy, r.macro_f1], [r.method, 1, 1]);
   });
 
+  test("onProgress counts the methods fitted, up to their number", () => {
+    const { X, y } = blobs(3, 10, 12, 1);
+    const test = [0, 10, 20];
+    const fold = { train: [...Array(30).keys()].filter((i) => !test.includes(i)), test };
+    const calls: [number, number][] = [];
+    compareMethods({ embeddings: X, pixels: X }, y, fold, (done, total) => calls.push([done, total]));
+    assert.deepEqual(calls, [
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+  });
+
   test("caps PCA at the training rows and the pixel dimension", () => {
     assert.equal(
       demoMethods(768, 512, 7, 10)[2].spec,

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadStoreData } from "../../src/classify/dataset.js";
-import { runDemo, type DemoMapHook } from "../../src/demo/run.js";
+import { runDemo, type DemoMapHook, type DemoStep } from "../../src/demo/run.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { tempDir } from "../helpers/temp.js";
 
@@ -18,6 +18,7 @@ test("runDemo (reduced): videos, embeddings in a store, the table, results.json 
     return path;
   };
   const messages: string[] = [];
+  const steps: [DemoStep, number, number][] = [];
   const result = await runDemo({
     outDir,
     classes: ["bars-fast", "colour-flicker", "mandelbrot-zoom"],
@@ -26,6 +27,7 @@ test("runDemo (reduced): videos, embeddings in a store, the table, results.json 
     env: { HF_HUB_CACHE: join(outDir, "no-hf"), HF_ENDPOINT: "http://127.0.0.1:9" },
     runtime: { cacheDir: join(outDir, "graphs") },
     onProgress: (m) => messages.push(m),
+    onStep: (step, done, total) => steps.push([step, done, total]),
     renderMap,
   });
 
@@ -70,6 +72,14 @@ test("runDemo (reduced): videos, embeddings in a store, the table, results.json 
   assert.equal(calls[0].paths.length, 9);
   assert.deepEqual(calls[0].labels.slice(0, 4), ["bars-fast", "bars-fast", "bars-fast", "colour-flicker"]);
   assert.equal(messages.length, 3);
+  // Each step in order, its counts increasing to its total (embedding reports 0 of 9 when it starts).
+  const counts = (step: DemoStep, n: number, from = 1) =>
+    Array.from({ length: n - from + 1 }, (_, i) => [step, from + i, n]);
+  assert.deepEqual(steps, [
+    ...counts("videos", 9),
+    ...counts("embedding", 9, 0),
+    ...counts("classifiers", 4),
+  ]);
   assert.match(messages[0], /^model: .*random-videomae \(org|^model: .*random-videomae \(MCG-NJU/);
 
   // The store holds the embeddings, labelled by class folder, in the space the demo reports.

@@ -45,6 +45,18 @@ describe("makeDemoVideos", () => {
     assert.equal(all.length, 3 * DEMO_CLASSES.length);
   });
 
+  test("onProgress counts every video ready, made or already there, up to the total", async () => {
+    const calls: [number, number][] = [];
+    await makeDemoVideos(dir, { videosPerClass: 3, classes: ["bars-slow"], seed: 1 }, (done, total) =>
+      calls.push([done, total]),
+    );
+    assert.deepEqual(calls, [
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
+
   test("rejects fewer than 3 videos per class and unknown classes", async () => {
     await assert.rejects(
       makeDemoVideos(dir, { videosPerClass: 2 }),

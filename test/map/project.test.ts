@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { TSNE } from "@saehrimnir/druidjs";
+import { UMAP } from "umap-js";
+import { RandomState } from "../../src/numeric/random-state.js";
 import { LinearDiscriminantAnalysis } from "../../src/classify/discriminant/lda.js";
 import { PCA } from "../../src/classify/decomposition/pca.js";
 import { VidmaeError } from "../../src/errors.js";
@@ -228,6 +231,44 @@ describe("MapModel.place", () => {
         e instanceof VidmaeError &&
         e.code === "E_SHAPE" &&
         e.message === "vectors to place must have 12 dimensions, like the map's, but have 5 (5 values)",
+    );
+  });
+});
+
+describe("projectEmbeddings onProgress", () => {
+  for (const [method, total] of [
+    ["tsne", 1000],
+    ["umap", null],
+  ] as const) {
+    test(`${method}: one report per iteration, increasing to the total`, () => {
+      const calls: [number, number][] = [];
+      projectEmbeddings(vectors, { method, seed: 3, onProgress: (done, all) => calls.push([done, all]) });
+      const all = calls[0][1];
+      if (total !== null) assert.equal(all, total);
+      assert.deepEqual(
+        calls,
+        Array.from({ length: all }, (_, i) => [i + 1, all]),
+      );
+    });
+  }
+
+  test("stepping the layouts for progress gives the libraries' own fit results", () => {
+    const n = vectors.rows.length;
+    const rows = Array.from({ length: n }, (_, i) =>
+      Float64Array.from(vectors.data.subarray(i * vectors.dim, (i + 1) * vectors.dim)),
+    );
+    const tsne = new TSNE(rows, { perplexity: Math.min(30, (n - 1) / 3), d: 2, seed: 3 }).transform(1000);
+    assertClose(
+      projectEmbeddings(vectors, { method: "tsne", seed: 3 }).points,
+      tsne.map((p) => [p[0], p[1]] as Point),
+      0,
+    );
+    const rng = new RandomState(3);
+    const umap = new UMAP({ nComponents: 2, nNeighbors: 15, random: () => rng.random() });
+    assertClose(
+      projectEmbeddings(vectors, { method: "umap", seed: 3 }).points,
+      umap.fit(rows.map((r) => Array.from(r))).map((p) => [p[0], p[1]] as Point),
+      0,
     );
   });
 });

@@ -48,4 +48,18 @@ describe("thumbnails", () => {
     assert.equal(thumbs.get(broken), "");
     assert.equal(thumbs.get(join(dir, "missing.mp4")), "");
   });
+
+  test("makeThumbnails reports 0 first, then each distinct video finished, up to their number", async () => {
+    const calls: [number, number][] = [];
+    await makeThumbnails([wide, join(dir, "missing.mp4"), wide, small], {
+      maxSide: 16,
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    assert.deepEqual(calls, [
+      [0, 3],
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
 });

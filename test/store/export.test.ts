@@ -140,3 +140,23 @@ describe("csvField", () => {
     assert.equal(csvField(1.5), "1.5");
   });
 });
+
+describe("exportEmbeddings onProgress", () => {
+  for (const format of ["npy", "jsonl", "parquet"] as const) {
+    it(`${format}: counts rows once per file written, increasing to rows x files`, async () => {
+      const { store, space } = await fixtureStore();
+      const calls: [number, number][] = [];
+      const result = await exportEmbeddings(store, {
+        spaceId: space.id,
+        level: "clip",
+        format,
+        outDir: join(tempDir(), "progress", format),
+        onProgress: (done, total) => calls.push([done, total]),
+      });
+      const total = result.rows * result.files.length;
+      assert.ok(calls.length >= result.files.length, JSON.stringify(calls));
+      assert.ok(calls.every(([done, t], i) => t === total && (i === 0 || done > calls[i - 1][0])));
+      assert.deepEqual(calls.at(-1), [total, total]);
+    });
+  }
+});

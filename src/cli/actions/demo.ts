@@ -2,10 +2,10 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { formatDemoTable } from "../../demo/compare.js";
-import { runDemo } from "../../demo/run.js";
+import { runDemo, type DemoStep } from "../../demo/run.js";
 import { DEMO_CLASSES } from "../../demo/videos.js";
 import { DEFAULT_MODEL, LIMITS, parseOptions } from "../options.js";
-import { downloadBar } from "../progress.js";
+import { downloadBar, stepProgress, type StepProgress } from "../progress.js";
 import type { CliIo } from "../run.js";
 import { displayPath } from "../../errors.js";
 import { writeMap } from "../../map/write-map.js";
@@ -24,6 +24,12 @@ const schema = z.object({
   json: z.boolean().default(false),
 });
 
+const STEP_LABELS: Record<DemoStep, string> = {
+  videos: "making videos",
+  embedding: "embedding",
+  classifiers: "fitting classifiers",
+};
+
 /**
  * `vidmae demo`: makes the synthetic set, embeds it, compares the methods and prints the table (or JSON).
  * `raw` is commander's options, checked here.
@@ -34,6 +40,15 @@ const schema = z.object({
 export async function demo(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   const opts = parseOptions(schema, raw);
   const bar = downloadBar(io.stderr);
+  // One bar per step, started at its first report; the previous one is closed first so bars never overlap.
+  let current: { step: DemoStep; progress: StepProgress } | undefined;
+  const onStep = (step: DemoStep, done: number, total: number) => {
+    if (current?.step !== step) {
+      current?.progress.done();
+      current = { step, progress: stepProgress(io, STEP_LABELS[step], total, { json: opts.json }) };
+    }
+    current.progress.update(done, total);
+  };
   const result = await runDemo({
     outDir: opts.out,
     model: opts.model,
@@ -44,6 +59,7 @@ export async function demo(io: CliIo, raw: Record<string, unknown>): Promise<voi
     runtime: { threads: opts.threads },
     onProgress: io.say,
     onDownload: bar.update,
+    onStep,
     renderMap: async ({ store, space, outDir }) => {
       const out = join(outDir, "map.png");
       await writeMap(await store.loadVectors(space.id, { level: "video" }), {
@@ -53,7 +69,10 @@ export async function demo(io: CliIo, raw: Record<string, unknown>): Promise<voi
       });
       return out;
     },
-  }).finally(bar.stop);
+  }).finally(() => {
+    bar.stop();
+    current?.progress.done();
+  });
   if (opts.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return;

@@ -4,15 +4,18 @@ import { VidmaeError, displayPath } from "../../errors.js";
 import { loadArrayData, loadLabelledData } from "../../classify/dataset.js";
 import {
   crossValidationFolds,
-  evaluateClassifier,
   formatEvaluation,
   holdOutFolds,
   withTestSet,
 } from "../../classify/evaluate.js";
+import type { Label } from "../../classify/base.js";
+import type { Fold } from "../../classify/model-selection/stratified-k-fold.js";
 import { pipelineFromSpec } from "../../classify/spec.js";
+import type { Matrix } from "../../numeric/matrix.js";
 import { LIMITS, parseOptions } from "../options.js";
 import type { CliIo } from "../run.js";
-import { dataOptionsSchema, dataSource, reportData } from "./train.js";
+import { stepProgress } from "../progress.js";
+import { dataOptionsSchema, dataSource, evaluateWithProgress, reportData } from "./train.js";
 
 const schema = dataOptionsSchema.extend({
   cv: LIMITS.folds.schema().optional(),
@@ -44,25 +47,24 @@ export async function evaluate(io: CliIo, raw: Record<string, unknown>): Promise
   const estimator = pipelineFromSpec(opts.pipeline);
   const data = await loadLabelledData(source);
   if (!opts.json) reportData(io, data);
-  let evaluation;
+  let X: Matrix = data.X;
+  let y: readonly Label[] = data.y;
+  let folds: Fold[];
   let method: string;
   if (testSet) {
     const stacked = withTestSet(data, loadArrayData(opts.testX!, opts.testY!));
-    evaluation = evaluateClassifier(estimator, stacked.X, stacked.y, stacked.folds);
+    ({ X, y, folds } = stacked);
     method = `test set ${displayPath(opts.testX!)}`;
   } else if (opts.testSize !== undefined) {
-    evaluation = evaluateClassifier(
-      estimator,
-      data.X,
-      data.y,
-      holdOutFolds(data.y, opts.testSize, opts.seed),
-    );
+    folds = holdOutFolds(data.y, opts.testSize, opts.seed);
     method = `held-out ${opts.testSize} (seed ${opts.seed})`;
   } else {
     const k = opts.cv ?? 5;
-    evaluation = evaluateClassifier(estimator, data.X, data.y, crossValidationFolds(data.y, k, opts.seed));
+    folds = crossValidationFolds(data.y, k, opts.seed);
     method = `${k}-fold cross-validation (seed ${opts.seed})`;
   }
+  const progress = stepProgress(io, "evaluation folds", folds.length, { json: opts.json });
+  const evaluation = evaluateWithProgress(progress, estimator, X, y, folds);
   if (opts.json) io.stdout.write(`${JSON.stringify(evaluation.report)}\n`);
   else io.stdout.write(`${opts.pipeline}, ${method}:\n\n${formatEvaluation(evaluation)}`);
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { exportEmbeddings } from "../../store/export.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import { parseOptions } from "../options.js";
+import { stepProgress } from "../progress.js";
 import type { CliIo } from "../run.js";
 import { displayPath } from "../../errors.js";
 
@@ -27,12 +28,15 @@ export async function exportCommand(io: CliIo, raw: Record<string, unknown>): Pr
   const store = await openStore(opts.db);
   try {
     const space = await selectSpace(store, opts.space);
+    // Rows are counted once per file written (see ExportOptions.onProgress); the bar starts at the first report.
+    const progress = stepProgress(io, "writing rows", 0, { json: opts.json });
     const result = await exportEmbeddings(store, {
       spaceId: space.id,
       level: opts.level,
       format: opts.format,
       outDir: opts.out,
-    });
+      onProgress: progress.update,
+    }).finally(progress.done);
     const { rows, dim, files } = result;
     io.stdout.write(
       opts.json

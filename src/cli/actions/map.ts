@@ -7,6 +7,7 @@ import { MAP_METHODS } from "../../map/project.js";
 import { mapFormat, writeMap } from "../../map/write-map.js";
 import { openStore, selectSpace } from "../../store/open.js";
 import { LIMITS, MAX_MAP_PIXELS, parseOptions } from "../options.js";
+import { stepProgress, type StepProgress } from "../progress.js";
 import type { CliIo } from "../run.js";
 
 const schema = z.object({
@@ -48,17 +49,31 @@ export async function map(io: CliIo, raw: Record<string, unknown>): Promise<void
   try {
     const space = await selectSpace(store, opts.space);
     model?.checkSpace(space, opts.classifier);
-    const vectors = await store.loadVectors(space.id, { level: opts.level });
+    const loading = stepProgress(io, "loading vectors", 0);
+    const vectors = await store.loadVectors(space.id, { level: opts.level }).finally(loading.done);
+    // The layout's line (a bar for t-SNE/UMAP iterations) gives way to the thumbnails' bar when they start.
+    const layout = stepProgress(io, `fitting ${opts.method}`, 0);
+    let thumbs: StepProgress | undefined;
     const { format, data } = await writeMap(vectors, {
       out: opts.out,
       method: opts.method,
       seed: opts.seed,
       color: opts.color,
       classifier: opts.color === "predicted" ? model?.classifier : undefined,
-      thumbnails: opts.thumbnails,
+      thumbnails: opts.thumbnails && {
+        onProgress: (done, total) => {
+          layout.done();
+          thumbs ??= stepProgress(io, "making thumbnails", total);
+          thumbs.update(done, total);
+        },
+      },
       title: opts.title,
       width: opts.width,
       height: opts.height,
+      onProgress: layout.update,
+    }).finally(() => {
+      layout.done();
+      thumbs?.done();
     });
     io.stdout.write(
       `${displayPath(opts.out)}: ${format} map of ${data.points.length} ${opts.level === "clip" ? "clips" : "videos"} (${opts.method})\n`,

@@ -2,11 +2,17 @@
 import { z } from "zod";
 import { VidmaeError, displayPath } from "../../errors.js";
 import { loadLabelledData, type DataSource, type LabelledData } from "../../classify/dataset.js";
-import { crossValidationFolds, evaluateClassifier, formatEvaluation } from "../../classify/evaluate.js";
+import {
+  crossValidationFolds,
+  evaluateClassifier,
+  formatEvaluation,
+  type Evaluation,
+} from "../../classify/evaluate.js";
 import { SavedModel } from "../../classify/model-file.js";
 import { describeSpace } from "../../space/compare.js";
 import { DEFAULT_PIPELINE_SPEC, pipelineFromSpec } from "../../classify/spec.js";
 import { LIMITS, parseOptions } from "../options.js";
+import { stepProgress, type StepProgress } from "../progress.js";
 import type { CliIo } from "../run.js";
 
 /** The input flags `train` and `evaluate` share, parsed. */
@@ -52,6 +58,23 @@ export function reportData(io: CliIo, data: LabelledData): void {
   io.say(`${data.y.length} labelled rows${from}${skipped}; ${data.X.cols} features, ${classes} classes`);
 }
 
+/**
+ * {@link evaluateClassifier} with one tick of `progress` per fold; the bar is closed even when a fold throws.
+ *
+ * @example
+ * const evaluation = evaluateWithProgress(stepProgress(io, "folds", 5), estimator, X, y, folds);
+ */
+export function evaluateWithProgress(
+  progress: StepProgress,
+  ...[estimator, X, y, folds]: Parameters<typeof evaluateClassifier>
+): Evaluation {
+  try {
+    return evaluateClassifier(estimator, X, y, folds, { onProgress: progress.update });
+  } finally {
+    progress.done();
+  }
+}
+
 const schema = dataOptionsSchema.extend({
   out: z.string().min(1),
   cv: LIMITS.folds.schema().optional(),
@@ -74,7 +97,9 @@ export async function train(io: CliIo, raw: Record<string, unknown>): Promise<vo
   if (!opts.json) reportData(io, data);
   let metrics = null;
   if (opts.cv !== undefined) {
-    const evaluation = evaluateClassifier(
+    const progress = stepProgress(io, "cross-validation folds", opts.cv, { json: opts.json });
+    const evaluation = evaluateWithProgress(
+      progress,
       pipelineFromSpec(opts.pipeline),
       data.X,
       data.y,
