@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -15,7 +16,6 @@ import { Embedder } from "../../src/embed/embedder.js";
 import { embedderForSpace, spaceSpecFor } from "../../src/embed/space.js";
 import { VidmaeError } from "../../src/errors.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { EmbeddingSpace } from "../../src/space/spec.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
@@ -143,17 +143,7 @@ describe("video files embedded in a recorded space", () => {
   let videos: string[];
   before(async () => {
     const modelDir = join(dir, "model");
-    await writeRandomCheckpoint(modelDir, {
-      config: {
-        hidden_size: 16,
-        num_attention_heads: 2,
-        intermediate_size: 32,
-        num_hidden_layers: 1,
-        image_size: 32,
-        patch_size: 8,
-        num_frames: 4,
-      },
-    });
+    await writeTinyCheckpoint(modelDir);
     model = await VideoMAE.fromDirectory(modelDir, { cacheDir: join(dir, "cache") });
     videos = [
       await makeVideo(dir, { name: "a.mp4", frames: 12 }),

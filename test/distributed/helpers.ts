@@ -3,6 +3,7 @@
  * model and video set, worker and coordinator processes of the built CLI, a media server that can hold a download
  * (to catch a worker mid-job), a private Redis that can be restarted, and the single-process reference.
  */
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,7 +18,6 @@ import pg from "pg";
 import { embedCollection } from "../../src/embed/collection.js";
 import { Embedder } from "../../src/embed/embedder.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
 import { PgStore } from "../../src/store/postgres.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { ClipRecord, EmbeddingStore, VideoStatus } from "../../src/store/types.js";
@@ -58,17 +58,7 @@ export interface Fixture {
 export async function makeFixture(): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), "vidmae-distributed-"));
   const model = join(dir, "model");
-  await writeRandomCheckpoint(model, {
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
-  });
+  await writeTinyCheckpoint(model);
   const videos = join(dir, "videos");
   const remoteDir = join(dir, "remote");
   await Promise.all(["dogs", "cats"].map((d) => mkdir(join(videos, d), { recursive: true })));

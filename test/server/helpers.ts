@@ -3,6 +3,7 @@
  * videos embedded into a SQLite store, a classifier trained on it, bad inputs, and the folders the server uses
  * (allowed root, upload temp dir, kept uploads), all under one temp dir.
  */
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -12,7 +13,6 @@ import { SavedModel } from "../../src/classify/model-file.js";
 import { embedCollection } from "../../src/embed/collection.js";
 import { Embedder } from "../../src/embed/embedder.js";
 import { VideoMAE } from "../../src/model/videomae/model.js";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
 import { buildApp, type AppDeps } from "../../src/server/app.js";
 import type { ServerOptions } from "../../src/server/context.js";
 import { selectSpace } from "../../src/store/open.js";
@@ -33,19 +33,7 @@ const SOURCES: Record<string, string> = {
 
 /** The tiny random-weight classification model of the fixtures, written to `dir`, and its embedder. */
 async function tinyModel(dir: string): Promise<{ model: VideoMAE; embedder: Embedder }> {
-  await writeRandomCheckpoint(dir, {
-    kind: "classification",
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
-    labels: HEAD_LABELS,
-  });
+  await writeTinyCheckpoint(dir, { kind: "classification", labels: HEAD_LABELS });
   const model = await VideoMAE.fromDirectory(dir, { cache: false });
   return { model, embedder: await Embedder.create(model) };
 }

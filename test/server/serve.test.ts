@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
+import { writeTinyCheckpoint } from "../helpers/tiny-model.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { writeRandomCheckpoint } from "../../src/model/videomae/random.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { makeVideo } from "../helpers/synthetic-videos.js";
 
@@ -15,19 +15,7 @@ const KEY = "serve-test-key";
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "vidmae-serve-"));
-  await writeRandomCheckpoint(join(dir, "model"), {
-    kind: "classification",
-    config: {
-      hidden_size: 16,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      num_hidden_layers: 1,
-      image_size: 32,
-      patch_size: 8,
-      num_frames: 4,
-    },
-    labels: ["a", "b", "c"],
-  });
+  await writeTinyCheckpoint(join(dir, "model"), { kind: "classification", labels: ["a", "b", "c"] });
   await makeVideo(join(dir), { name: "clip.mp4", frames: 12 });
 });
 after(() => rm(dir, { recursive: true, force: true }));
