@@ -1,8 +1,5 @@
 /** Shared fixtures of the store tests: a spec, deterministic vectors and videos, temporary folders. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after } from "node:test";
+import { tempDir as sharedTempDir } from "../helpers/temp.js";
 import type { EmbeddingSpaceSpec } from "../../src/space/spec.js";
 import type { ClipRecord, VideoEmbeddings, VideoFile } from "../../src/store/types.js";
 
@@ -18,16 +15,12 @@ export const SPEC: EmbeddingSpaceSpec = {
 };
 
 /**
- * A temporary folder removed when the test file ends.
+ * A temporary folder removed when the test file ends (the shared helper, with the store tests' prefix).
  *
  * @example
  * const db = join(tempDir(), "e.db");
  */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "vidmae-store-test-"));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export const tempDir = (): string => sharedTempDir("vidmae-store-test-");
 
 /** A vector whose values encode (seed, position), so mix-ups show. */
 export function vector(dim: number, seed: number): Float32Array {
