@@ -4,8 +4,11 @@
  * reference fixtures sharp 0.35.5 (libvips 8.18.7) with its "linear" kernel differs on 28-31% of bytes, by up to 4.
  *
  * Pillow resamples separably: a horizontal pass over only the source rows the vertical pass will read, then a
- * vertical pass; a pass whose size is unchanged is skipped, and an unchanged image is copied.
+ * vertical pass; a pass whose size is unchanged is skipped, and an unchanged image is copied. The coefficient
+ * tables are computed here (and cached); the passes run as WebAssembly SIMD kernels (resize-kernels.ts) on a
+ * copy of the source rows they read, in a memory that grows to the largest frame seen and stays.
  */
+import { KERNEL_PADDING, PRECISION_BITS, resizeKernels, type ResizeKernels } from "./resize-kernels.js";
 
 /** The Pillow filters that resample by convolution (NEAREST does not, and is not supported). */
 export type ResampleFilter = "box" | "bilinear" | "hamming" | "bicubic" | "lanczos";
@@ -42,17 +45,28 @@ function sinc(x: number): number {
   return Math.sin(p) / p;
 }
 
-/** Pillow's fixed-point precision for 8-bit images: 32 bits minus 8 for the value and 2 for overflow. */
-const PRECISION_BITS = 22;
-/** Rounding offset added to every accumulator before the final shift. */
-const HALF = 1 << (PRECISION_BITS - 1);
-
 /** Coefficients of one axis: output index `i` reads `count[i]` inputs from `first[i]`, weights at `i * taps`. */
 interface AxisTable {
   first: Int32Array;
   count: Int32Array;
   weights: Int32Array;
   taps: number;
+}
+
+/** How many axis tables stay cached (a video has one size, so a few cover a run; `resizeRgb` callers reuse too). */
+const TABLE_CACHE = 32;
+const tables = new Map<string, AxisTable>();
+
+/** The table of one (input size, output size, filter), computed once while it stays in the bounded cache. */
+function cachedAxisTable(inSize: number, outSize: number, filter: ResampleFilter): AxisTable {
+  const key = `${inSize}:${outSize}:${filter}`;
+  let table = tables.get(key);
+  if (!table) {
+    if (tables.size >= TABLE_CACHE) tables.clear();
+    table = axisTable(inSize, outSize, filter);
+    tables.set(key, table);
+  }
+  return table;
 }
 
 /** Pillow's `precompute_coeffs` followed by its 8-bit fixed-point normalisation, for one axis. */
@@ -105,7 +119,7 @@ export interface Window {
 /**
  * Resizes uint8 RGB images (HWC, interleaved) of one size to another exactly as Pillow does, with coefficient
  * tables computed once. It can produce just a window of the output (the crop), with the same bytes the full
- * resize would have there. Reuses one scratch buffer, so it is not re-entrant.
+ * resize would have there. Works in the resize kernels' shared memory, so it is not re-entrant.
  *
  * @example
  * const r = new Resampler(720, 1280, 224, 398, "bilinear");
@@ -119,7 +133,12 @@ export class Resampler {
   readonly outWidth: number;
   readonly #horizontal: AxisTable | undefined;
   readonly #vertical: AxisTable | undefined;
-  #scratch = new Uint8Array(0);
+  /** The horizontal coefficients of the last window's columns ({@link packColumns}). */
+  #columns: { left: number; width: number; packed: Int32Array } = {
+    left: -1,
+    width: -1,
+    packed: new Int32Array(0),
+  };
 
   constructor(
     inHeight: number,
@@ -132,8 +151,8 @@ export class Resampler {
     this.inWidth = inWidth;
     this.outHeight = outHeight;
     this.outWidth = outWidth;
-    this.#horizontal = outWidth !== inWidth ? axisTable(inWidth, outWidth, filter) : undefined;
-    this.#vertical = outHeight !== inHeight ? axisTable(inHeight, outHeight, filter) : undefined;
+    this.#horizontal = outWidth !== inWidth ? cachedAxisTable(inWidth, outWidth, filter) : undefined;
+    this.#vertical = outHeight !== inHeight ? cachedAxisTable(inHeight, outHeight, filter) : undefined;
   }
 
   /**
@@ -141,119 +160,97 @@ export class Resampler {
    * reading the source image (`inHeight * inWidth * 3` bytes) from `src` at `srcOffset`.
    */
   resize(src: Uint8Array, srcOffset: number, win: Window, dst: Uint8Array, dstOffset: number): void {
-    const rowBytes = win.width * 3;
-    // Writing integer sums through a clamped view does Pillow's clip to 0..255.
-    const out = new Uint8ClampedArray(dst.buffer, dst.byteOffset + dstOffset, win.height * rowBytes);
     const h = this.#horizontal;
     const v = this.#vertical;
-    if (!v) {
-      const start = srcOffset + win.top * this.inWidth * 3;
-      if (h) horizontalPass(src, start, this.inWidth * 3, win.height, h, win.left, win.width, out);
-      else copyRows(src, start + win.left * 3, this.inWidth * 3, win.height, rowBytes, out);
+    const stride = this.inWidth * 3;
+    const rowBytes = win.width * 3;
+    const outBytes = win.height * rowBytes;
+    if (!h && !v) {
+      for (let y = 0; y < win.height; y++) {
+        const from = srcOffset + (win.top + y) * stride + win.left * 3;
+        dst.set(src.subarray(from, from + rowBytes), dstOffset + y * rowBytes);
+      }
       return;
     }
     // Only the source rows that the window's output rows read.
-    const firstRow = v.first[win.top];
-    const lastRow = v.first[win.top + win.height - 1] + v.count[win.top + win.height - 1];
-    if (!h) {
-      const start = srcOffset + firstRow * this.inWidth * 3 + win.left * 3;
-      verticalPass(src, start, this.inWidth * 3, v, win.top, win.height, firstRow, rowBytes, out);
-      return;
+    const firstRow = v ? v.first[win.top] : win.top;
+    const last = win.top + win.height - 1;
+    const rows = v ? v.first[last] + v.count[last] - firstRow : win.height;
+    const columns = h ? this.#packedColumns(win) : new Int32Array(0);
+    const weights = v ? v.weights.subarray(win.top * v.taps, (last + 1) * v.taps) : new Int32Array(0);
+    // Kernel memory: column table, row weights, source rows, horizontal pass, window; each padded. The
+    // horizontal pass works on row pairs, so an odd count reads and writes one row more.
+    const pairs = rows + (rows & 1);
+    const at = { columns: 0, weights: 0, src: 0, rows: 0, out: 0, end: 0 };
+    at.weights = padded(at.columns + columns.byteLength);
+    at.src = padded(at.weights + weights.byteLength);
+    at.rows = padded(at.src + pairs * stride);
+    at.out = padded(at.rows + (h && v ? pairs * rowBytes : 0));
+    at.end = padded(at.out + (v ? win.height : pairs) * rowBytes);
+    const k = resizeKernels();
+    const memory = kernelMemory(k, at.end);
+    new Int32Array(memory.buffer, at.columns, columns.length).set(columns);
+    new Int32Array(memory.buffer, at.weights, weights.length).set(weights);
+    const from = srcOffset + firstRow * stride;
+    memory.set(src.subarray(from, from + rows * stride), at.src);
+    if (h) {
+      const end = at.columns + columns.byteLength;
+      k.horizontal(at.src, stride, rows, at.columns, end, v ? at.rows : at.out, rowBytes);
     }
-    const rows = lastRow - firstRow;
-    if (this.#scratch.length < rows * rowBytes) this.#scratch = new Uint8Array(rows * rowBytes);
-    const tmp = new Uint8ClampedArray(this.#scratch.buffer, 0, rows * rowBytes);
-    horizontalPass(
-      src,
-      srcOffset + firstRow * this.inWidth * 3,
-      this.inWidth * 3,
-      rows,
-      h,
-      win.left,
-      win.width,
-      tmp,
-    );
-    verticalPass(this.#scratch, 0, rowBytes, v, win.top, win.height, firstRow, rowBytes, out);
+    if (v) {
+      // The vertical pass reads the horizontal pass's rows, or the source's when the width is unchanged.
+      const [input, inStride] = h ? [at.rows, rowBytes] : [at.src + win.left * 3, stride];
+      for (let y = 0; y < win.height; y++) {
+        const row = input + (v.first[win.top + y] - firstRow) * inStride;
+        const count = v.count[win.top + y];
+        k.vertical(row, inStride, at.weights + y * v.taps * 4, count, rowBytes, at.out + y * rowBytes);
+      }
+    }
+    dst.set(memory.subarray(at.out, at.out + outBytes), dstOffset);
+  }
+
+  /** The window's horizontal coefficients, packed once per window position and width. */
+  #packedColumns(win: Window): Int32Array {
+    const c = this.#columns;
+    if (c.left !== win.left || c.width !== win.width) {
+      this.#columns = {
+        left: win.left,
+        width: win.width,
+        packed: packColumns(this.#horizontal as AxisTable, win.left, win.width),
+      };
+    }
+    return this.#columns.packed;
   }
 }
 
-/** Horizontal convolution of `rows` rows starting at `start` (stride `stride`), output columns `[col0, col0+cols)`. */
-function horizontalPass(
-  src: Uint8Array,
-  start: number,
-  stride: number,
-  rows: number,
-  t: AxisTable,
-  col0: number,
-  cols: number,
-  out: Uint8ClampedArray,
-): void {
-  const { first, count, weights, taps } = t;
-  let o = 0;
-  for (let y = 0; y < rows; y++) {
-    const row = start + y * stride;
-    for (let x = col0; x < col0 + cols; x++) {
-      const n = count[x];
-      const k0 = x * taps;
-      let p = row + first[x] * 3;
-      let s0 = HALF;
-      let s1 = HALF;
-      let s2 = HALF;
-      for (let k = 0; k < n; k++, p += 3) {
-        const w = weights[k0 + k];
-        s0 += src[p] * w;
-        s1 += src[p + 1] * w;
-        s2 += src[p + 2] * w;
-      }
-      out[o++] = s0 >> PRECISION_BITS;
-      out[o++] = s1 >> PRECISION_BITS;
-      out[o++] = s2 >> PRECISION_BITS;
-    }
-  }
+/** `n` rounded up past the kernels' reads and writes beyond an area, to a 16-byte boundary. */
+function padded(n: number): number {
+  return (n + KERNEL_PADDING + 15) & ~15;
+}
+
+/** The kernels' memory as bytes, grown to at least `bytes` (growing replaces the buffer, so views are fresh). */
+function kernelMemory(k: ResizeKernels, bytes: number): Uint8Array {
+  const missing = bytes - k.memory.buffer.byteLength;
+  if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
+  return new Uint8Array(k.memory.buffer);
 }
 
 /**
- * Vertical convolution for output rows `[row0, row0+rows)`; `start` points at source row `shift`, so output row
- * `y` reads from source row `first[y] - shift` relative to it. Each row is `rowBytes` bytes wide.
+ * The horizontal coefficients of output columns `[col0, col0 + cols)` in one array, in the order the kernel
+ * reads them: per column, its first input byte, its tap count, then its weights.
  */
-function verticalPass(
-  src: Uint8Array,
-  start: number,
-  stride: number,
-  t: AxisTable,
-  row0: number,
-  rows: number,
-  shift: number,
-  rowBytes: number,
-  out: Uint8ClampedArray,
-): void {
-  const { first, count, weights, taps } = t;
-  // Whole rows at a time, for sequential memory access; sums stay within int32 as in Pillow.
-  const acc = new Int32Array(rowBytes);
-  for (let y = row0; y < row0 + rows; y++) {
-    const k0 = y * taps;
-    const base = start + (first[y] - shift) * stride;
-    acc.fill(HALF);
-    for (let k = 0; k < count[y]; k++) {
-      const w = weights[k0 + k];
-      const row = base + k * stride;
-      for (let i = 0; i < rowBytes; i++) acc[i] += src[row + i] * w;
-    }
-    const o = (y - row0) * rowBytes;
-    for (let i = 0; i < rowBytes; i++) out[o + i] = acc[i] >> PRECISION_BITS;
+function packColumns(t: AxisTable, col0: number, cols: number): Int32Array {
+  let length = 0;
+  for (let x = col0; x < col0 + cols; x++) length += 2 + t.count[x];
+  const packed = new Int32Array(length);
+  let i = 0;
+  for (let x = col0; x < col0 + cols; x++) {
+    packed[i++] = t.first[x] * 3;
+    packed[i++] = t.count[x];
+    packed.set(t.weights.subarray(x * t.taps, x * t.taps + t.count[x]), i);
+    i += t.count[x];
   }
-}
-
-function copyRows(
-  src: Uint8Array,
-  start: number,
-  stride: number,
-  rows: number,
-  rowBytes: number,
-  out: Uint8ClampedArray,
-) {
-  for (let y = 0; y < rows; y++)
-    out.set(src.subarray(start + y * stride, start + y * stride + rowBytes), y * rowBytes);
+  return packed;
 }
 
 /**
