@@ -1,105 +1,66 @@
 /**
- * A synchronous {@link ScoreKernel} on onnxruntime's native matrix product. onnxruntime-node only runs
- * asynchronously, while estimators predict synchronously; so the product runs on a worker thread and the caller
- * waits on a shared status word (Atomics.wait), with inputs and output in shared memory.
+ * Synchronous k-NN kernels on onnxruntime's native matrix product, run through a {@link BlockingSession}: the
+ * training rows and their terms are uploaded to the worker once (they are the estimator's own float32 copy,
+ * fixed after fit), so each call only ships its queries and takes back the result, as transferred buffers.
+ * The candidate kernel also selects inside the graph, so only `[m, count]` candidates cross back instead of the
+ * `[m, n]` score block (on this machine, filling fresh memory costs more than the product itself).
  */
-import { Worker } from "node:worker_threads";
-import { VidmaeError } from "../errors.js";
-import type { ScoreKernel } from "./knn.js";
+import { BlockingSession, type Feed } from "./blocking-session.js";
+import type { CandidateKernel, ScoreKernel } from "./knn.js";
 import type { KnnMetric } from "./knn-scores.js";
 
+/** The graph inputs every kernel here takes: prepared queries, resident rows and their terms. */
+function feeds(
+  queries: Float32Array,
+  rows: Float32Array,
+  terms: Float32Array,
+  dim: number,
+): Record<string, Feed> {
+  const m = queries.length / dim;
+  const n = rows.length / dim;
+  return {
+    q: { data: queries, dims: [m, dim] },
+    x: { data: rows, dims: [n, dim], resident: "copy" },
+    t: { data: terms, dims: [n], resident: "copy" },
+  };
+}
+
 /**
- * One request to the kernel worker: shared buffers of the prepared queries `[m, dim]`, rows `[n, dim]`, row
- * terms `[n]`, the output `[m, n]` and the status word (0 pending, 1 done, 2 failed).
+ * A blocking candidate kernel over ONNX graphs made by `graph(metric, count)`: inputs `q [m, d]`, `x [n, d]`,
+ * `t [n]`; outputs `scores [m, count]` (float32, ascending) and `rows [m, count]` (int32), as ONNX TopK
+ * (largest 0, sorted) gives them. The buffers under `rows` and `terms` are uploaded on first use and must not
+ * change afterwards.
  *
+ * @throws VidmaeError `E_INFERENCE` (from the kernel) when onnxruntime fails or does not answer
  * @example
- * worker.postMessage({ metric: "l2", m, n, dim, queries, rows, terms, out, status } satisfies KernelRequest);
+ * const kernel = blockingCandidateKernel((metric, count) => candidateGraph(metric, count));
+ * sklearnKneighbors(Xtest, rows, 5, kernel);
  */
-export interface KernelRequest {
-  metric: KnnMetric;
-  m: number;
-  n: number;
-  dim: number;
-  queries: SharedArrayBuffer;
-  rows: SharedArrayBuffer;
-  terms: SharedArrayBuffer;
-  out: SharedArrayBuffer;
-  status: SharedArrayBuffer;
-}
-
-/**
- * The worker's source: runs one score graph per {@link KernelRequest} and sets the status word. Plain JavaScript
- * evaluated by the worker, so the same code runs from the sources (under a TypeScript loader, which workers do
- * not inherit for their entry) and from the build.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const ort = require("onnxruntime-node");
-const sessions = new Map();
-// onnxruntime refuses tensors on shared memory, hence the copies.
-async function run(r) {
-  if (!sessions.has(r.metric)) sessions.set(r.metric, ort.InferenceSession.create(workerData[r.metric]));
-  const out = await (await sessions.get(r.metric)).run({
-    q: new ort.Tensor("float32", new Float32Array(r.queries).slice(), [r.m, r.dim]),
-    x: new ort.Tensor("float32", new Float32Array(r.rows).slice(), [r.n, r.dim]),
-    t: new ort.Tensor("float32", new Float32Array(r.terms).slice(), [r.n]),
-  });
-  new Float32Array(r.out).set(out.scores.data);
-}
-parentPort.on("message", (r) => {
-  const status = new Int32Array(r.status);
-  run(r).then(() => Atomics.store(status, 0, 1), () => Atomics.store(status, 0, 2))
-    .finally(() => Atomics.notify(status, 0));
-});
-`;
-
-/** A worker that does not start or answer within this time is treated as failed (a 64 MB block takes < 5 s). */
-const TIMEOUT_MS = 120_000;
-
-function shared(data: Float32Array): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(data.byteLength);
-  new Float32Array(buffer).set(data);
-  return buffer;
+export function blockingCandidateKernel(
+  graph: (metric: KnnMetric, count: number) => Uint8Array,
+): CandidateKernel {
+  const sessions = new Map<string, BlockingSession>();
+  return (metric, queries, rows, terms, dim, count) => {
+    const key = `${metric}/${count}`;
+    let session = sessions.get(key);
+    if (!session) sessions.set(key, (session = new BlockingSession(graph(metric, count))));
+    const [scores, found] = session.run(feeds(queries, rows, terms, dim), ["scores", "rows"]);
+    return { scores: scores as Float32Array, rows: found as Int32Array };
+  };
 }
 
 /**
  * A blocking score kernel over ONNX score graphs (one per metric: inputs `q [m, d]`, `x [n, d]`, `t [n]`, output
- * `scores [m, n]`). The worker starts on first use and does not keep the process alive.
+ * `scores [m, n]`). The buffers under `rows` and `terms` are uploaded on first use and must not change afterwards.
  *
  * @param models - the serialised score graph of each metric
  * @throws VidmaeError `E_INFERENCE` (from the kernel) when onnxruntime fails or does not answer
  * @example
  * const kernel = blockingScoreKernel({ l2: graphBytes("l2"), cosine: graphBytes("cosine") });
- * sklearnKneighbors(Xtest, rows, 5, kernel);
+ * sklearnKneighbors(Xtest, rows, 5, candidatesFromScores(kernel));
  */
 export function blockingScoreKernel(models: Record<KnnMetric, Uint8Array>): ScoreKernel {
-  let worker: Worker | undefined;
-  return (metric, queries, rows, terms, dim) => {
-    if (!worker) {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: models });
-      worker.unref();
-      worker.on("error", () => (worker = undefined));
-    }
-    const m = queries.length / dim;
-    const n = rows.length / dim;
-    const status = new SharedArrayBuffer(4);
-    const out = new SharedArrayBuffer(m * n * 4);
-    const request: KernelRequest = {
-      metric,
-      m,
-      n,
-      dim,
-      queries: shared(queries),
-      rows: shared(rows),
-      terms: shared(terms),
-      out,
-      status,
-    };
-    worker.postMessage(request);
-    const flag = new Int32Array(status);
-    Atomics.wait(flag, 0, 0, TIMEOUT_MS);
-    if (Atomics.load(flag, 0) !== 1)
-      throw new VidmaeError("E_INFERENCE", `onnxruntime could not score ${m} × ${n} vectors`);
-    return new Float32Array(out);
-  };
+  const sessions = { l2: new BlockingSession(models.l2), cosine: new BlockingSession(models.cosine) };
+  return (metric, queries, rows, terms, dim) =>
+    sessions[metric].run(feeds(queries, rows, terms, dim), ["scores"])[0] as Float32Array;
 }

@@ -1,12 +1,14 @@
 /**
  * The one exact k-nearest-neighbour engine. Every caller streams blocks of query × row scores (from a native
- * float32 matrix product, or from the float64 tiles below) into {@link TopK}, which keeps the best rows per query
- * in flat typed arrays; the winners are then re-ranked by a double-precision distance.
+ * float32 matrix product, or from the float64 tiles below) or per-block candidates (a native product followed by
+ * a native top-k) into {@link TopK}, which keeps the best rows per query in flat typed arrays; the winners are
+ * then re-ranked by a double-precision distance.
  *
  * {@link sklearnKneighbors} adds scikit-learn 1.2's brute-force semantics on top: float64 distances from the GEMM
  * expansion, equal distances ranked by lower training index. With a float32 kernel it takes a margin of
- * candidates beyond k, re-ranks them in float64 and proves, per query, that no row outside the candidates could
- * reach the k-th place; the rare query it cannot prove is searched again on the float64 tiles.
+ * candidates beyond k, values them in float64 in score order until the float32 error bound proves, per query,
+ * that no row not yet valued could reach the k-th place; the rare query it cannot prove is searched again on the
+ * float64 tiles.
  */
 import type { DenseMatrix } from "./matrix.js";
 import { guaranteedScoreError, prepareQueries, type KnnMetric } from "./knn-scores.js";
@@ -52,6 +54,46 @@ export type ScoreKernel = (
   terms: Float32Array,
   dim: number,
 ) => Float32Array;
+
+/**
+ * A synchronous float32 candidate kernel: for `m` prepared queries against `n` rows, the `count` lowest scores
+ * per query, ascending (equal scores: lower row first), and their rows (0 … n − 1), both row-major `[m, count]`.
+ *
+ * @example
+ * const kernel = candidatesFromScores(myScoreKernel);
+ * const { scores, rows } = kernel("l2", q, rows, terms, 768, 21);
+ */
+export type CandidateKernel = (
+  metric: KnnMetric,
+  queries: Float32Array,
+  rows: Float32Array,
+  terms: Float32Array,
+  dim: number,
+  count: number,
+) => { scores: Float32Array; rows: Int32Array };
+
+/**
+ * Insertion sort of slots `from … to − 1` by (distance, row); slots with row −1 (empty, distance Infinity) are
+ * last already and stay put. Cheap because the input is nearly sorted.
+ */
+function sortSlots(
+  distances: Float32Array | Float64Array,
+  indices: Int32Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from + 1; i < to && indices[i] >= 0; i++) {
+    const d = distances[i];
+    const r = indices[i];
+    let j = i;
+    for (; j > from && (distances[j - 1] > d || (distances[j - 1] === d && indices[j - 1] > r)); j--) {
+      distances[j] = distances[j - 1];
+      indices[j] = indices[j - 1];
+    }
+    distances[j] = d;
+    indices[j] = r;
+  }
+}
 
 /**
  * One bounded max-heap of (score, row) per query in flat typed arrays; the root is the worst kept pair, where a
@@ -105,9 +147,55 @@ export class TopK {
     }
   }
 
+  /**
+   * Offers `width` (score, row) pairs per query for queries `queryStart …`: row-major `[queryCount, width]`
+   * arrays, rows relative to `rowStart` and in any order; a row of −1 is an empty slot.
+   */
+  offerPairs(
+    queryStart: number,
+    queryCount: number,
+    width: number,
+    rowStart: number,
+    pairs: { scores: Float32Array | Float64Array; rows: Int32Array },
+  ): void {
+    const { scores, rows, sizes, k } = this;
+    for (let i = 0; i < queryCount; i++) {
+      const query = queryStart + i;
+      const base = query * k;
+      for (let j = i * width, end = j + width; j < end; j++) {
+        if (pairs.rows[j] < 0) continue;
+        const v = pairs.scores[j];
+        const row = rowStart + pairs.rows[j];
+        if (sizes[query] < k) this.siftUp(base, sizes[query]++, v, row);
+        else if (this.worse(scores[base], rows[base], v, row)) this.siftDown(base, k, v, row);
+      }
+    }
+  }
+
   /** The worst score kept for `query` (Infinity while fewer than k rows are kept). */
   worst(query: number): number {
     return this.sizes[query] === this.k ? this.scores[query * this.k] : Infinity;
+  }
+
+  /**
+   * Empties the heaps into `[count, k]` matrices in (score, row) order, best first. Empty slots hold row −1 and
+   * score Infinity.
+   */
+  ranked(): { indices: Int32Array; scores: Float64Array } {
+    const { count, k, scores, rows, sizes } = this;
+    const indices = new Int32Array(count * k).fill(-1);
+    const ordered = new Float64Array(count * k).fill(Infinity);
+    for (let q = 0; q < count; q++) {
+      const base = q * k;
+      for (let size = sizes[q]; size > 0; size--) {
+        const at = base + size - 1; // the current worst goes to the last free slot
+        indices[at] = rows[base];
+        ordered[at] = scores[base];
+        this.siftDown(base, size - 1, scores[base + size - 1], rows[base + size - 1]);
+      }
+      sizes[q] = 0;
+    }
+    return { indices, scores: ordered };
   }
 
   /**
@@ -118,30 +206,14 @@ export class TopK {
     distance: (row: number, query: number) => number,
     distances: D,
   ): { indices: Int32Array; distances: D } {
-    const { count, k, scores, rows, sizes } = this;
-    const indices = new Int32Array(count * k).fill(-1);
+    const { count, k } = this;
+    const { indices } = this.ranked();
     distances.fill(Infinity);
     for (let q = 0; q < count; q++) {
       const base = q * k;
-      const found = sizes[q];
-      for (let size = found; size > 0; size--) {
-        const at = base + size - 1; // the current worst goes to the last free slot
-        indices[at] = rows[base];
-        distances[at] = distance(rows[base], q);
-        this.siftDown(base, size - 1, scores[base + size - 1], rows[base + size - 1]);
-      }
-      // Insertion sort: the refined order differs from the score order only among near-ties.
-      for (let i = base + 1; i < base + found; i++) {
-        const d = distances[i];
-        const r = indices[i];
-        let j = i;
-        for (; j > base && (distances[j - 1] > d || (distances[j - 1] === d && indices[j - 1] > r)); j--) {
-          distances[j] = distances[j - 1];
-          indices[j] = indices[j - 1];
-        }
-        distances[j] = d;
-        indices[j] = r;
-      }
+      for (let i = base; i < base + k && indices[i] >= 0; i++) distances[i] = distance(indices[i], q);
+      // The refined order differs from the score order only among near-ties.
+      sortSlots(distances, indices, base, base + k);
     }
     return { indices, distances };
   }
@@ -186,6 +258,24 @@ export class TopK {
       rows[base + hole] = row;
     }
   }
+}
+
+/**
+ * A {@link CandidateKernel} from a {@link ScoreKernel}: the whole score block, then the selection in JS.
+ *
+ * @example
+ * sklearnKneighbors(Xtest, rows, 5, candidatesFromScores(blockingScoreBlock));
+ */
+export function candidatesFromScores(kernel: ScoreKernel): CandidateKernel {
+  return (metric, queries, rows, terms, dim, count) => {
+    const m = queries.length / dim;
+    const n = rows.length / dim;
+    const top = new TopK(m, count);
+    const scores = kernel(metric, queries, rows, terms, dim);
+    top.offer({ queryStart: 0, queryCount: m, rowStart: 0, rowCount: n, scores });
+    const ranked = top.ranked();
+    return { scores: new Float32Array(ranked.scores), rows: ranked.indices };
+  };
 }
 
 /**
@@ -243,7 +333,7 @@ export function sklearnRowTerms(X: DenseMatrix<Float64Array>, metric: KnnMetric)
  * const rows = prepareNeighborRows({ data, rows: 100, cols: 768 }, "cosine");
  */
 export function prepareNeighborRows(X: DenseMatrix<Float64Array>, metric: KnnMetric): NeighborRows {
-  const data32 = Float32Array.from(X.data);
+  const data32 = new Float32Array(X.data);
   const squared = sklearnRowTerms(X, "l2");
   let maxSquaredNorm = 0;
   for (const s of squared) maxSquaredNorm = Math.max(maxSquaredNorm, s);
@@ -370,8 +460,8 @@ function pairValue(
  * The `k` nearest training rows of every query, nearest first, as scikit-learn 1.2's brute force finds them:
  * float64 distances from the GEMM expansion, equal distances ranked by lower training index.
  *
- * @param kernel - a float32 {@link ScoreKernel} to find candidates with; without one, every pair is scored on
- *   float64 tiles (~2 GFLOP/s)
+ * @param kernel - a float32 {@link CandidateKernel} to find candidates with; without one, every pair is scored
+ *   on float64 tiles (~2 GFLOP/s)
  * @returns distances and training-row indices, both `[queries, k]`
  * @example
  * const { distances, indices } = sklearnKneighbors(Xtest, prepareNeighborRows(Xtrain, "l2"), 5);
@@ -380,7 +470,7 @@ export function sklearnKneighbors(
   queries: DenseMatrix<Float64Array>,
   rows: NeighborRows,
   k: number,
-  kernel?: ScoreKernel,
+  kernel?: CandidateKernel,
 ): { distances: DenseMatrix<Float64Array>; indices: IndexMatrix } {
   const nq = queries.rows;
   const qTerms = sklearnRowTerms(queries, rows.metric);
@@ -414,7 +504,7 @@ function float32Candidates(
   qTerms: Float64Array,
   rows: NeighborRows,
   k: number,
-  kernel: ScoreKernel,
+  kernel: CandidateKernel,
 ): { indices: Int32Array; values: Float64Array } {
   const { rows: nq, cols: d } = queries;
   const { metric, data32, terms32, maxSquaredNorm } = rows;
@@ -422,39 +512,63 @@ function float32Candidates(
   // A margin beyond k, so ties and near-ties at the k-th distance are settled by the float64 re-rank.
   const kc = Math.min(n, k + Math.max(16, k));
   const top = new TopK(nq, kc);
-  const q32 = Float32Array.from(queries.data);
+  const q32 = new Float32Array(queries.data);
   for (let q0 = 0; q0 < nq; q0 += QUERY_BLOCK) {
     const qn = Math.min(QUERY_BLOCK, nq - q0);
     const prepared = prepareQueries(q32.subarray(q0 * d, (q0 + qn) * d), d, metric);
     for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
       const rn = Math.min(ROW_BLOCK, n - r0);
-      const scores = kernel(
+      // A row a block leaves out scores ≥ that block's kc-th, hence ≥ the kc-th kept overall.
+      const count = Math.min(kc, rn);
+      const found = kernel(
         metric,
         prepared.data,
         data32.subarray(r0 * d, (r0 + rn) * d),
         terms32.subarray(r0, r0 + rn),
         d,
+        count,
       );
-      top.offer({ queryStart: q0, queryCount: qn, rowStart: r0, rowCount: rn, scores });
+      top.offerPairs(q0, qn, count, r0, found);
     }
   }
-  // Any row left out has a float32 score ≥ the worst kept one (read before finish empties the heaps).
+  // Any row left out has a float32 score ≥ the worst kept one (read before the heaps are emptied).
   const worst = Float64Array.from({ length: nq }, (_, i) => top.worst(i));
-  const value = (r: number, i: number) => pairValue(queries, qTerms, rows, i, r);
-  const candidates = top.finish(value, new Float64Array(nq * kc));
+  const candidates = top.ranked();
   const indices = new Int32Array(nq * k);
   const values = new Float64Array(nq * k);
   const unsettled: number[] = [];
   const bound = guaranteedScoreError(d);
   for (let i = 0; i < nq; i++) {
-    const kth = candidates.distances[i * kc + k - 1];
-    // So its float64 value is at least `floor`; the k-th place is settled when that is strictly worse.
+    const base = i * kc;
+    const out = i * k;
+    for (let j = 0; j < k; j++) {
+      indices[out + j] = candidates.indices[base + j];
+      values[out + j] = pairValue(queries, qTerms, rows, i, indices[out + j]);
+    }
+    sortSlots(values, indices, out, out + k);
+    // A row with float32 score s has a float64 value of at least s + offset − error; candidates come in score
+    // order, so the first one not yet valued bounds every row after it. Value more until that bound clears the
+    // k-th place (usually at once: only near-ties cost extra).
     const offset = metric === "l2" ? qTerms[i] : 1;
     const error = bound * (metric === "l2" ? qTerms[i] + maxSquaredNorm : 2);
-    const floor = worst[i] + offset - error;
-    if (kc < n && !(floor > kth && (metric === "l2" || kth < 2))) unsettled.push(i);
-    indices.set(candidates.indices.subarray(i * kc, i * kc + k), i * k);
-    values.set(candidates.distances.subarray(i * kc, i * kc + k), i * k);
+    let next = k;
+    for (;;) {
+      const kth = values[out + k - 1];
+      const rest = next < kc ? candidates.scores[base + next] : kc < n ? worst[i] : Infinity;
+      // Infinity: every row has been valued.
+      if (rest === Infinity || (rest + offset - error > kth && (metric === "l2" || kth < 2))) break;
+      if (next === kc) {
+        unsettled.push(i);
+        break;
+      }
+      const row = candidates.indices[base + next++];
+      const value = pairValue(queries, qTerms, rows, i, row);
+      if (value < kth || (value === kth && row < indices[out + k - 1])) {
+        values[out + k - 1] = value;
+        indices[out + k - 1] = row;
+        sortSlots(values, indices, out, out + k);
+      }
+    }
   }
   if (unsettled.length > 0) {
     const sub = new Float64Array(unsettled.length * d);

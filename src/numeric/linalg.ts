@@ -315,3 +315,23 @@ export function softmaxRows(S: F64): F64 {
   }
   return S;
 }
+
+/**
+ * `Xᵀ` as a new row-major matrix, copied in 32 × 32 tiles so both the reads and the writes stay in cache.
+ *
+ * @example
+ * transpose(toDense([[1, 2, 3]])); // [[1], [2], [3]]
+ */
+export function transpose(X: F64): F64 {
+  const { data, rows, cols } = X;
+  const out = new Float64Array(data.length);
+  const tile = 32;
+  for (let i0 = 0; i0 < rows; i0 += tile) {
+    const i1 = Math.min(i0 + tile, rows);
+    for (let j0 = 0; j0 < cols; j0 += tile) {
+      const j1 = Math.min(j0 + tile, cols);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = data[i * cols + j];
+    }
+  }
+  return { data: out, rows: cols, cols: rows };
+}

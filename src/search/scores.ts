@@ -87,7 +87,7 @@ let blocking: ScoreKernel | undefined;
  * worker thread that the caller blocks on (see numeric/knn-native.ts).
  *
  * @example
- * sklearnKneighbors(Xtest, prepareNeighborRows(Xtrain, "l2"), 5, blockingScoreBlock);
+ * sklearnKneighbors(Xtest, prepareNeighborRows(Xtrain, "l2"), 5, candidatesFromScores(blockingScoreBlock));
  */
 export const blockingScoreBlock: ScoreKernel = (metric, queries, rows, terms, dim) =>
   (blocking ??= blockingScoreKernel({ l2: scoreGraph("l2"), cosine: scoreGraph("cosine") }))(

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KNN_METRICS } from "../../src/numeric/knn-scores.js";
-import { TopK, prepareNeighborRows, sklearnKneighbors, type ScoreKernel } from "../../src/numeric/knn.js";
+import {
+  TopK,
+  candidatesFromScores,
+  prepareNeighborRows,
+  sklearnKneighbors,
+  type ScoreKernel,
+} from "../../src/numeric/knn.js";
+import { nativeCandidates } from "../../src/classify/neighbors/candidate-graph.js";
 import { RandomState } from "../../src/numeric/random-state.js";
 import { blockingScoreBlock } from "../../src/search/scores.js";
 
@@ -32,8 +39,9 @@ describe("sklearnKneighbors", () => {
   const Q = { data: data(30, 8, 2), rows: 30, cols: 8 };
   for (const metric of KNN_METRICS)
     for (const [name, kernel] of [
-      ["float32 JS", jsKernel],
-      ["native", blockingScoreBlock],
+      ["float32 JS", candidatesFromScores(jsKernel)],
+      ["search's native scores", candidatesFromScores(blockingScoreBlock)],
+      ["native candidates", nativeCandidates()],
     ] as const)
       it(`${name} candidates give the float64 result bit for bit (${metric})`, () => {
         const rows = prepareNeighborRows(X, metric);
@@ -42,6 +50,20 @@ describe("sklearnKneighbors", () => {
         assert.deepEqual(fast.indices.data, exact.indices.data);
         assert.deepEqual(fast.distances.data, exact.distances.data);
       });
+
+  for (const metric of KNN_METRICS)
+    it(`float32 candidates on continuous data (near-ties only) give the float64 result bit for bit (${metric})`, () => {
+      const rng = new RandomState(5);
+      const X2 = { data: new Float64Array(400 * 24).map(() => rng.random() - 0.5), rows: 400, cols: 24 };
+      const Q2 = { data: new Float64Array(50 * 24).map(() => rng.random() - 0.5), rows: 50, cols: 24 };
+      const rows = prepareNeighborRows(X2, metric);
+      for (const k of [1, 7, 40]) {
+        const exact = sklearnKneighbors(Q2, rows, k);
+        const fast = sklearnKneighbors(Q2, rows, k, candidatesFromScores(jsKernel));
+        assert.deepEqual(fast.indices.data, exact.indices.data);
+        assert.deepEqual(fast.distances.data, exact.distances.data);
+      }
+    });
 
   it("ranks equal distances by lower training row", () => {
     const rows = prepareNeighborRows(

@@ -19,7 +19,8 @@ import {
   type IndexMatrix,
   type NeighborRows,
 } from "../../numeric/knn.js";
-import { blockingScoreBlock } from "../../search/scores.js";
+import { nativeCandidates } from "./candidate-graph.js";
+import { startWorker } from "../../numeric/blocking-session.js";
 import { pairwiseSum } from "../../numeric/pairwise-sum.js";
 import {
   checkArray,
@@ -109,6 +110,8 @@ export class KNeighborsClassifier extends BaseEstimator<typeof SCHEMA> implement
     this.classes_ = classes;
     this.effectiveMetric_ = metric;
     this.nSamplesFit_ = fitX.rows;
+    // Rows enough that a modest predict goes native: let the kernel's worker start while fit finishes.
+    if (fitX.rows * fitX.cols * 256 >= NATIVE_MIN_WORK) startWorker();
     this.neighborRows = prepareNeighborRows(fitX, metric === "euclidean" ? "l2" : "cosine");
     this.nFeaturesIn_ = fitX.cols;
   }
@@ -141,7 +144,7 @@ export class KNeighborsClassifier extends BaseEstimator<typeof SCHEMA> implement
       queries,
       this.neighborRows!,
       nNeighbors,
-      native ? blockingScoreBlock : undefined,
+      native ? nativeCandidates() : undefined,
     );
   }
 
