@@ -6,6 +6,7 @@ import type { CropOffset, VideoMAEImageProcessor } from "../preprocess/image-pro
 import { decodeFrames } from "../video/decode.js";
 import { type VideoInfo, probeVideo } from "../video/probe.js";
 import { type SamplingOptions, sampleClips } from "../video/sampling.js";
+import { clipTimes } from "./clip-times.js";
 
 /** How clips are cut from a video and viewed. */
 export interface ClipSpec {
@@ -39,25 +40,13 @@ export interface PreparedVideo {
 }
 
 /**
- * Start and end time of a clip: from the frames' presentation timestamps when the file has a frame index, else
- * from the frame rate. The end is the end of the last frame.
- */
-function clipTimes(info: VideoInfo, first: number, last: number): { startSec: number; endSec: number } {
-  const frameSec = info.fps > 0 ? 1 / info.fps : 0;
-  const ix = info.frameIndex;
-  if (!ix) return { startSec: first * frameSec, endSec: (last + 1) * frameSec };
-  const tb = info.timeBase.num / info.timeBase.den;
-  const at = (i: number) => (ix.framePts[i] - ix.framePts[0]) * tb;
-  return { startSec: at(first), endSec: last + 1 < ix.framePts.length ? at(last + 1) : at(last) + frameSec };
-}
-
-/**
  * Probes, samples, decodes and preprocesses one video.
  *
  * @param path - the video file
  * @param processor - the model's image processor
  * @param spec - frames per clip, sampling and crops
- * @param keepFrames - also return the decoded RGB frames
+ * @param options.keepFrames - also return the decoded RGB frames
+ * @param options.decodeThreads - FFmpeg's decoding threads (see `DecodeOptions.threads`)
  * @throws VidmaeError `E_VIDEO` / `E_IO` naming the file and the reason
  * @example
  * const v = await prepareVideo("a.mp4", processor, { numFrames: 16, sampling: { strategy: "uniform", frameSampleRate: 4, clips: 1 }, crops: 1 });
@@ -67,12 +56,15 @@ export async function prepareVideo(
   path: string,
   processor: VideoMAEImageProcessor,
   spec: ClipSpec,
-  options: { keepFrames?: boolean; signal?: AbortSignal } = {},
+  options: { keepFrames?: boolean; signal?: AbortSignal; decodeThreads?: number } = {},
 ): Promise<PreparedVideo> {
   const info = await probeVideo(path, { signal: options.signal });
   const { clips, tooShort } = sampleClips(info.frameCount, spec.numFrames, spec.sampling);
   // Decoding the clips' indices in clip order yields frames laid out [clips, T, H, W, 3] directly.
-  const { frames, width, height } = await decodeFrames(info, clips.flat(), { signal: options.signal });
+  const { frames, width, height } = await decodeFrames(info, clips.flat(), {
+    signal: options.signal,
+    threads: options.decodeThreads,
+  });
   const { resized, crop } = processor.outputSize(height, width);
   const views: CropOffset[] = processor.cropOffsets(resized.height, resized.width, spec.crops);
   const T = spec.numFrames;

@@ -10,6 +10,12 @@ import type { VideoMAEImageProcessor } from "../preprocess/image-processor.js";
 import type { SamplingOptions } from "../video/sampling.js";
 import { type ClipInfo, type ClipSpec, type PreparedVideo, prepareVideo } from "./clips.js";
 
+/**
+ * FFmpeg decodes each video on one thread: the model and the other videos in flight keep the cores busy, and one
+ * thread costs the fewest CPU-seconds per frame (see `DecodeOptions.threads`).
+ */
+const DECODE_THREADS = 1;
+
 /** Which model output becomes the embedding: `auto` = the head's input when there is a head, else the mean. */
 export type Pooling = "auto" | "mean" | "head";
 
@@ -187,9 +193,10 @@ export class Embedder {
     const fill = () => {
       while (!signal?.aborted && ahead.length < this.options.prefetch && next < paths.length) {
         const path = paths[next++];
-        const job = prepareVideo(path, this.processor, this.spec, { signal }).catch((e: unknown) =>
-          wrapError(e, "E_VIDEO", path),
-        );
+        const job = prepareVideo(path, this.processor, this.spec, {
+          signal,
+          decodeThreads: DECODE_THREADS,
+        }).catch((e: unknown) => wrapError(e, "E_VIDEO", path));
         ahead.push({ path, job });
       }
     };

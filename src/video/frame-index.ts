@@ -1,10 +1,8 @@
 /**
- * Counts a video stream's frames and lists their timestamps by demuxing only (ffprobe's packet list): no frame is
- * decoded, so this costs a read of the file, not a decode of it.
+ * Counts a video stream's frames and lists their timestamps from the packet list ffprobe prints by demuxing only:
+ * no frame is decoded, so this costs a read of the file, not a decode of it.
  */
 import { z } from "zod";
-import { ffmpegError } from "./ffmpeg-reason.js";
-import { ffprobeJson } from "./ffprobe.js";
 
 /**
  * Where each frame sits in time, in the stream's time base: enough to seek near a frame and to select it exactly.
@@ -27,46 +25,56 @@ export interface PacketScan {
   frameIndex: FrameIndex | null;
 }
 
-const packetsSchema = z.object({
-  packets: z
-    .array(
-      z.object({
-        pts: z.number().int().optional(),
-        flags: z.string(),
-      }),
-    )
-    .default([]),
-});
+/**
+ * ffprobe arguments that list every packet's stream, timestamp and flags; they combine with `-show_streams`, so
+ * one ffprobe run (one process start, ~0.2 CPU-seconds of loading FFmpeg's libraries) does the whole probe.
+ */
+export const PACKET_ENTRIES = ["-show_entries", "packet=stream_index,pts,flags"] as const;
+
+/**
+ * The `packets` array of ffprobe's JSON for {@link PACKET_ENTRIES}.
+ *
+ * @example
+ * const probed = z.object({ packets: packetsSchema }).parse(json);
+ */
+export const packetsSchema = z
+  .array(
+    z.object({
+      stream_index: z.number().int(),
+      pts: z.number().int().optional(),
+      flags: z.string(),
+    }),
+  )
+  .default([]);
+
+/** One packet as {@link packetsSchema} reads it. */
+export type Packet = z.infer<typeof packetsSchema>[number];
 
 /**
  * How the MP4 and Matroska demuxers report a cut file while ffprobe still exits 0. Other demuxers say nothing;
  * decoding then names the first frame it could not get.
+ *
+ * @example
+ * TRUNCATION.test("[matroska,webm @ 0x55] File ended prematurely"); // true
  */
-const TRUNCATION = /partial file|File ended prematurely/i;
+export const TRUNCATION = /partial file|File ended prematurely/i;
 
 /**
- * Scans the packets of stream `streamIndex` of `path`.
+ * Frame count and index of stream `streamIndex` from its packets (in file order).
  *
  * Counting packets, not trusting the container's `nb_frames`, because edit lists make MP4's sample count larger
  * than the decoded count and Matroska/WebM/MPEG-TS have no count at all; a packet flagged `D` (discard) is decoded
  * by FFmpeg but its frame is dropped, so it is not a frame.
  *
- * @throws VidmaeError `E_VIDEO` when ffprobe fails or the file ends before its last packet
  * @example
- * const { frameCount } = await scanPackets("a.mp4", 0);
+ * scanPackets([{ stream_index: 0, pts: 0, flags: "K_" }, { stream_index: 0, pts: 512, flags: "__" }], 0);
+ * // { frameCount: 2, frameIndex: { framePts: [0, 512], keyframePts: [0] } }
  */
-export async function scanPackets(
-  path: string,
-  streamIndex: number,
-  signal?: AbortSignal,
-): Promise<PacketScan> {
-  const args = ["-select_streams", String(streamIndex), "-show_entries", "packet=pts,flags"];
-  const { data, stderr } = await ffprobeJson(path, args, packetsSchema, signal);
-  if (TRUNCATION.test(stderr)) throw ffmpegError(path, stderr);
-  const { packets } = data;
+export function scanPackets(packets: readonly Packet[], streamIndex: number): PacketScan {
   const framePts: Array<number | undefined> = [];
   const keyframePts: number[] = [];
   for (const p of packets) {
+    if (p.stream_index !== streamIndex) continue;
     if (p.flags.includes("K") && p.pts !== undefined) keyframePts.push(p.pts);
     if (!p.flags.includes("D")) framePts.push(p.pts);
   }

@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import { VidmaeError } from "../errors.js";
+import { ffmpegError } from "./ffmpeg-reason.js";
 import { ffprobeJson } from "./ffprobe.js";
-import { scanPackets, type FrameIndex } from "./frame-index.js";
+import { PACKET_ENTRIES, TRUNCATION, packetsSchema, scanPackets, type FrameIndex } from "./frame-index.js";
 import { statRegularFile } from "./input.js";
 
 /**
@@ -73,6 +74,7 @@ const streamSchema = z.object({
 
 const probeSchema = z.object({
   streams: z.array(streamSchema).default([]),
+  packets: packetsSchema,
   format: z.object({ format_name: z.string().optional(), duration: z.string().optional() }).optional(),
 });
 
@@ -129,8 +131,8 @@ function videoStream(path: string, streams: Stream[]): Stream {
 }
 
 /**
- * Probes `path` with ffprobe: stream metadata, then a packet scan (demux only, no decoding) for the exact frame
- * count and per-frame timestamps.
+ * Probes `path` with one ffprobe run: stream metadata, and a packet scan (demux only, no decoding) for the exact
+ * frame count and per-frame timestamps.
  *
  * @throws VidmaeError `E_IO` when the file is missing or unreadable; `E_VIDEO` when it is not a regular file, is
  *   in a container format that may refer to other files (see `SELF_CONTAINED_FORMATS`), or is not a
@@ -142,7 +144,8 @@ function videoStream(path: string, streams: Stream[]): Stream {
 export async function probeVideo(path: string, options: ProbeOptions = {}): Promise<VideoInfo> {
   const { maxPixels = DEFAULT_MAX_PIXELS, signal } = options;
   const sizeBytes = await fileSize(path);
-  const { data: probed } = await ffprobeJson(path, ["-show_streams", "-show_format"], probeSchema, signal);
+  const args = ["-show_streams", "-show_format", ...PACKET_ENTRIES];
+  const { data: probed, stderr } = await ffprobeJson(path, args, probeSchema, signal);
   const stream = videoStream(path, probed.streams);
   if (!stream.codec_name || stream.codec_name === "none") {
     throw new VidmaeError(
@@ -157,7 +160,8 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   if (width <= 0 || height <= 0) throw new VidmaeError("E_VIDEO", `${path}: video stream has no frame size`);
   assertFrameSize(path, width, height, maxPixels);
 
-  const { frameCount, frameIndex } = await scanPackets(path, stream.index, signal);
+  if (TRUNCATION.test(stderr)) throw ffmpegError(path, stderr);
+  const { frameCount, frameIndex } = scanPackets(probed.packets, stream.index);
   if (frameCount === 0) throw new VidmaeError("E_VIDEO", `${path}: video stream has no frames`);
   const fps = rational(stream.avg_frame_rate);
   return {

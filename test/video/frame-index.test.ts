@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { scanPackets } from "../../src/video/frame-index.js";
+import { probeVideo } from "../../src/video/probe.js";
 import { makeBadInput, makeVideo } from "../helpers/synthetic-videos.js";
 
 let dir: string;
@@ -12,7 +13,11 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-const scan = (path: string) => scanPackets(path, 0);
+/** The packet scan of stream 0 as the probe's one ffprobe run makes it. */
+const scan = async (path: string) => {
+  const { frameCount, frameIndex } = await probeVideo(path);
+  return { frameCount, frameIndex };
+};
 
 describe("scanPackets", () => {
   it("lists frame timestamps in presentation order and every keyframe", async () => {
@@ -38,6 +43,20 @@ describe("scanPackets", () => {
   it("gives no index when packets lack timestamps", async () => {
     const path = await makeVideo(dir, { name: "b.avi", frames: 20, bframes: 2 });
     assert.deepEqual(await scan(path), { frameCount: 20, frameIndex: null });
+  });
+
+  it("counts only the packets of the chosen stream", () => {
+    const packets = [
+      { stream_index: 1, pts: 0, flags: "K_" },
+      { stream_index: 0, pts: 1024, flags: "__" },
+      { stream_index: 0, pts: 0, flags: "K_" },
+      { stream_index: 1, pts: 1024, flags: "K_" },
+      { stream_index: 0, pts: 512, flags: "_D" },
+    ];
+    assert.deepEqual(scanPackets(packets, 0), {
+      frameCount: 2,
+      frameIndex: { framePts: [0, 1024], keyframePts: [0] },
+    });
   });
 
   it("reports a file that ends before its last packet", async () => {

@@ -12,7 +12,7 @@ before(async () => {
 });
 after(() => removeTestSet(set));
 
-/** Probes each path once: each probe is two ffprobe runs. */
+/** Probes each path once (one ffprobe run each). */
 const probed = new Map<string, Promise<VideoInfo>>();
 function probe(path: string): Promise<VideoInfo> {
   if (!probed.has(path)) probed.set(path, probeVideo(path));

@@ -21,6 +21,23 @@ describe("runTool", () => {
     assert.deepEqual([failed.exitCode, failed.stderr], [3, "oops\n"]);
   });
 
+  it("starts tools from the launcher process, in our working directory, never as our own child", async () => {
+    // A fork of this process would write-protect all its memory (see spawn-host.ts).
+    const run = await runTool("sh", ["-c", "echo $PPID; pwd"]);
+    const [ppid, cwd] = run.stdout.toString().trim().split("\n");
+    assert.notEqual(Number(ppid), process.pid);
+    assert.equal(cwd, process.cwd());
+    const again = await runTool("sh", ["-c", "echo $PPID"]);
+    assert.equal(again.stdout.toString().trim(), ppid, "one launcher serves every run");
+  });
+
+  it("collects all of a large stdout, however the exit and the last bytes interleave", async () => {
+    for (let i = 0; i < 3; i++) {
+      const run = await runTool("head", ["-c", String(20_000_000), "/dev/zero"]);
+      assert.deepEqual([run.exitCode, run.stdout.length], [0, 20_000_000]);
+    }
+  });
+
   it("keeps only the tail of a long stderr", async () => {
     const run = await runTool("sh", [
       "-c",
