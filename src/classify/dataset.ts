@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { VidmaeError, wrapError } from "../errors.js";
 import type { Embedder } from "../embed/embedder.js";
 import type { EmbeddingSpace } from "../space/spec.js";
+import { labelConflicts, labelConflictsLine } from "../store/labels.js";
 import { openStore, selectSpace } from "../store/open.js";
 import type { EmbeddingStore } from "../store/types.js";
 import type { DenseMatrix } from "../numeric/matrix.js";
@@ -28,6 +29,8 @@ export interface LabelledData {
   paths: string[] | null;
   /** Rows left out because their video has no label. */
   skipped: number;
+  /** One line naming the videos whose paths disagree on the label (each uses the label given last); absent: none. */
+  conflicts?: string;
 }
 
 /**
@@ -103,6 +106,7 @@ function pickRows(data: Float32Array, dim: number, rows: readonly number[]): Den
 export async function loadStoreData(store: EmbeddingStore, space: EmbeddingSpace): Promise<LabelledData> {
   const { dim, data, rows } = await store.loadVectors(space.id, { level: "video" });
   const keep = rows.flatMap((row, i) => (row.label ? [i] : []));
+  const conflicts = labelConflictsLine(labelConflicts(await store.listVideos(space.id, { status: "ok" })));
   if (keep.length === 0) {
     throw new VidmaeError(
       "E_DATA",
@@ -115,6 +119,7 @@ export async function loadStoreData(store: EmbeddingStore, space: EmbeddingSpace
     space,
     paths: keep.map((i) => rows[i].path),
     skipped: rows.length - keep.length,
+    ...(conflicts !== null && { conflicts }),
   };
 }
 

@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { VidmaeError, wrapError } from "../errors.js";
 import { labelConflictMessage } from "../store/labels.js";
+import { storedPath } from "../store/paths.js";
 import type { EmbeddingSpace } from "../space/spec.js";
 import type { EmbeddingStore, VideoFile } from "../store/types.js";
 import { listVideoInputs } from "../video/files.js";
@@ -95,18 +96,20 @@ export async function hashFile(path: string): Promise<string> {
   return `sha256:${h.digest("hex")}`;
 }
 
-function labelFor(path: string, labels: LabelSource | undefined): string | undefined {
+/** The label of a file given as `path` (real path `real`): its folder's name as given, or its row in the map. */
+function labelFor(path: string, real: string, labels: LabelSource | undefined): string | undefined {
   if (!labels) return undefined;
   if ("fromDirs" in labels) return basename(dirname(resolve(path)));
-  return labels.map.get(resolve(path)) ?? labels.map.get(path);
+  return labels.map.get(resolve(path)) ?? labels.map.get(path) ?? labels.map.get(real);
 }
 
 /**
- * Identifies a file by content, re-hashing only when its size or mtime changed since the store last saw it.
+ * Identifies a file by content, re-hashing only when its size or mtime changed since the store last saw it. The
+ * path is recorded real and absolute (see store/paths.ts), so every command finds it from any directory.
  *
  * @throws VidmaeError `E_VIDEO` when `path` is not a regular file; the stat's own error when it is missing
  * @example
- * const file = await describeFile(store, "a.mp4", { fromDirs: true }); // { path, sizeBytes, mtimeMs, contentHash, label }
+ * const file = await describeFile(store, "a.mp4", { fromDirs: true }); // { path: "/data/a.mp4", sizeBytes, mtimeMs, contentHash, label }
  */
 export async function describeFile(
   store: EmbeddingStore,
@@ -115,12 +118,13 @@ export async function describeFile(
 ): Promise<VideoFile> {
   const s = await stat(path);
   assertRegularFile(path, s);
-  const known = await store.findVideoByPath(path);
+  const real = await storedPath(path);
+  const known = await store.findVideoByPath(real);
   const unchanged = known && known.sizeBytes === s.size && known.mtimeMs === s.mtimeMs;
   const contentHash = unchanged ? known.contentHash : await hashFile(path);
-  const label = labelFor(path, labels);
+  const label = labelFor(path, real, labels);
   return {
-    path,
+    path: real,
     sizeBytes: s.size,
     mtimeMs: s.mtimeMs,
     contentHash,
@@ -168,6 +172,9 @@ export async function embedCollection(
 
   const todo: string[] = [];
   const ids = new Map<string, number>();
+  const queued = new Set<number>();
+  /** Per video, the file given last in this run. */
+  const files = new Map<number, VideoFile>();
   const skips: EmbedEvent[] = [];
   // A missing or unreadable input is this run's failure, not the store's: the rest of the batch goes on.
   for (const { path, error } of refused) await fail(path, null, error);
@@ -180,18 +187,23 @@ export async function embedCollection(
       continue;
     }
     const [video] = await store.upsertVideos([file]);
-    // One content, one label: say which label this path's copy replaced (see store/labels.ts).
+    // Each path keeps its label, the video uses the one given last: say which one it replaced (store/labels.ts).
     if (video.replacedLabel)
       (summary.warnings ??= []).push(labelConflictMessage(path, file.label ?? null, video.replacedLabel));
-    ids.set(path, video.id);
     const status = await store.status(space.id, video.id);
-    if (status?.status === "ok") {
+    ids.set(path, video.id);
+    files.set(video.id, file);
+    // The same content at a second path of this run: its path is stored, one embedding serves both.
+    if (status?.status === "ok" || queued.has(video.id)) {
       summary.skipped++;
       skips.push({ type: "skipped", path, reason: "stored" });
     } else if (status?.status === "failed" && !options.retryFailed) {
       summary.failedBefore++;
       skips.push({ type: "skipped", path, reason: "failed-before" });
-    } else todo.push(path);
+    } else {
+      todo.push(path);
+      queued.add(video.id);
+    }
   }
   emit({ type: "start", total: summary.total, todo: todo.length, space: { id: space.id, key: space.key } });
   skips.forEach(emit);
@@ -203,9 +215,10 @@ export async function embedCollection(
       continue;
     }
     const e = outcome.embedding;
-    await store.upsertVideos([
-      { ...(await describeFile(store, e.path, options.labels)), probe: probeRecord(e) },
-    ]);
+    // The probe goes with the path given last for this content, so its primary path stays; no label, since the
+    // labels were stored with the paths above and given again here would undo a later path's.
+    const { label: _label, ...file } = files.get(videoId)!;
+    await store.upsertVideos([{ ...file, probe: probeRecord(e) }]);
     await store.saveEmbeddings(space.id, [
       {
         videoId,

@@ -9,20 +9,22 @@ import { type ModelOptions, VideoMAE } from "../model/videomae/model.js";
 import { assertSameSpace } from "../space/compare.js";
 import { embedSettingsFor, samplingSpecFor } from "../space/sampling.js";
 import type { EmbeddingSpaceSpec } from "../space/spec.js";
+import { storedModelName } from "../store/paths.js";
 import { Embedder, type EmbedOptions } from "./embedder.js";
 
 /**
  * The space spec for an embedder: model name as given, hub commit, a hash over config, weights and preprocessor
  * config, pooling, sampling, precision and dimension.
  *
- * @param modelName - the `--model` argument as the user gave it (descriptive)
+ * @param modelName - the `--model` argument as the user gave it (descriptive); a local folder is recorded by its
+ *   real absolute path, so the space's checkpoint loads from any directory
  * @example
  * const space = await store.ensureSpace(await spaceSpecFor(embedder, "MCG-NJU/videomae-base"));
  */
 export async function spaceSpecFor(embedder: Embedder, modelName: string): Promise<EmbeddingSpaceSpec> {
   const { model } = embedder;
   return {
-    model: modelName,
+    model: await storedModelName(modelName),
     revision: model.revision,
     weightsHash: await model.contentHash(),
     pooling: embedder.pooling,

@@ -23,11 +23,14 @@ import { ServerMetrics } from "./metrics.js";
 import { allowedRoots } from "./paths.js";
 import { InferenceQueue } from "./queue.js";
 import { RouteTable } from "./route.js";
+import { registerAnalyze } from "./routes/analyze.js";
 import { registerClassify } from "./routes/classify.js";
 import { registerDocs } from "./routes/docs.js";
 import { registerEmbed } from "./routes/embed.js";
 import { registerHealth } from "./routes/health.js";
+import { registerInfo } from "./routes/info.js";
 import { registerMap } from "./routes/map.js";
+import { registerMedia, signedMediaRequest } from "./routes/media.js";
 import { registerMetrics } from "./routes/metrics.js";
 import { registerPage } from "./routes/page.js";
 import { registerSimilar } from "./routes/similar.js";
@@ -142,7 +145,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (ctx.closing)
       throw new HttpError(503, "E_SHUTTING_DOWN", "The server is shutting down", { connection: "close" });
   });
-  app.addHook("onRequest", bearerAuth(options.apiKey));
+  const bearer = bearerAuth(options.apiKey);
+  // A <video> cannot send the key: a signed URL stands in for it on the file route (see routes/media.ts).
+  const signed = signedMediaRequest(options.apiKey);
+  app.addHook("onRequest", async (request) => {
+    if (!signed(request)) await bearer(request);
+  });
   app.addHook("onSend", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
     // Shutdown closes idle keep-alive connections once; a request finishing later must close its own.
@@ -157,9 +165,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerPage(app, ctx);
   registerHealth(app, ctx);
+  registerInfo(app, ctx, deps.classifierName);
+  registerAnalyze(app, ctx);
   registerEmbed(app, ctx);
   registerClassify(app, ctx);
   registerVideos(app, ctx);
+  registerMedia(app, ctx);
   registerSimilar(app, ctx);
   registerMap(app, ctx);
   registerMetrics(app, ctx);

@@ -28,7 +28,7 @@ import type { InferenceQueue } from "./queue.js";
  *
  * @example
  * const v: VideoSummary = { id: 3, path: "/srv/videos/a.mp4", name: "a.mp4", label: "cat", status: "ok",
- *   errorCode: null, errorMessage: null, sizeBytes: 1234, durationSec: 1.2 };
+ *   errorCode: null, errorMessage: null, sizeBytes: 1234, durationSec: 1.2, addedAt: "2026-01-02T03:04:05Z" };
  */
 export interface VideoSummary {
   id: number;
@@ -40,6 +40,8 @@ export interface VideoSummary {
   errorMessage: string | null;
   sizeBytes: number;
   durationSec: number | null;
+  /** When the video was first stored (ISO 8601). */
+  addedAt: string;
 }
 
 /**
@@ -56,6 +58,30 @@ export interface SimilarQuery {
   metric: Metric;
   level: VectorLevel;
 }
+
+/**
+ * A page of the collection: an optional status, exact label and case-insensitive text in any of a video's paths,
+ * sorted by the time videos were added (ties by id), `offset`/`limit` of the matches.
+ *
+ * @example
+ * const q: ListQuery = { label: "cat", q: "garden", sort: "added-desc", offset: 0, limit: 24 };
+ */
+export interface ListQuery {
+  status?: StatusFilter;
+  label?: string;
+  q?: string;
+  sort: "added-asc" | "added-desc";
+  offset: number;
+  limit: number;
+}
+
+/**
+ * A stored clip near a new video: a clip-level hit and the time range of the new video's clip it matched.
+ *
+ * @example
+ * const m: Moment = { ...hit, startSec: 2.1, endSec: 4.2, queryStartSec: 0, queryEndSec: 2.1 };
+ */
+export type Moment = Hit & { queryStartSec: number; queryEndSec: number };
 
 /** Options of a map. */
 export interface MapQuery {
@@ -83,6 +109,7 @@ export function summarize(video: VideoRecord, status: VideoStatus | null): Video
     errorMessage: status?.errorMessage ?? null,
     sizeBytes: video.sizeBytes,
     durationSec: typeof duration === "number" ? duration : null,
+    addedAt: video.createdAt,
   };
 }
 
@@ -151,19 +178,39 @@ export class Collection {
   }
 
   /**
-   * Videos with their status, `offset`/`limit` of them, and how many match.
+   * A page of the collection ({@link ListQuery}), how many videos match, and every label with its count (for
+   * filters). The text matches any of a video's paths. The store lists all videos by id; filtering and sorting
+   * here keeps to its existing API.
    *
    * @example
-   * await collection.list({ status: "ok", offset: 0, limit: 100 }); // { total: 120, videos: [...] }
+   * await collection.list({ q: "cat", sort: "added-desc", offset: 0, limit: 24 });
+   * // { total: 3, videos: [...], labels: [{ label: "cat", count: 3 }, ...] }
    */
-  async list(query: {
-    status?: StatusFilter;
-    offset: number;
-    limit: number;
-  }): Promise<{ total: number; videos: VideoSummary[] }> {
+  async list(query: ListQuery): Promise<{
+    total: number;
+    videos: VideoSummary[];
+    labels: { label: string; count: number }[];
+  }> {
     const all = await this.store.listVideos(this.space.id, query.status ? { status: query.status } : {});
-    const page = all.slice(query.offset, query.offset + query.limit);
-    return { total: all.length, videos: page.map((v) => summarize(v, v.status)) };
+    const counts = new Map<string, number>();
+    for (const v of all) if (v.label !== null) counts.set(v.label, (counts.get(v.label) ?? 0) + 1);
+    const text = query.q?.toLowerCase();
+    const matches = all.filter(
+      (v) =>
+        (query.label === undefined || v.label === query.label) &&
+        (text === undefined ||
+          [v.path ?? "", ...v.paths.map((p) => p.path)].some((path) => path.toLowerCase().includes(text))),
+    );
+    const sign = query.sort === "added-asc" ? 1 : -1;
+    matches.sort((a, b) => sign * (a.createdAt.localeCompare(b.createdAt) || a.id - b.id));
+    const page = matches.slice(query.offset, query.offset + query.limit);
+    return {
+      total: matches.length,
+      videos: page.map((v) => summarize(v, v.status)),
+      labels: [...counts]
+        .map(([label, count]) => ({ label, count }))
+        .sort((a, b) => a.label.localeCompare(b.label)),
+    };
   }
 
   /** A video with a path, or 404. */
@@ -209,6 +256,28 @@ export class Collection {
   /** The stored videos (or clips) nearest to a vector of the space. */
   async similarToVector(vector: Float32Array, query: SimilarQuery): Promise<Hit[]> {
     return (await similarVideos(await this.vectors(query.level), vector, query)).map(toHit);
+  }
+
+  /**
+   * The stored clips nearest to any clip of a new video, best first, one entry per stored clip (its nearest
+   * crop), each with the new video's clip it matched: the moments of the collection that look like the video.
+   *
+   * @example
+   * const moments = await collection.moments(video.embedding.clips, { k: 6, metric: "cosine" });
+   * moments[0]; // { videoId: 4, startSec: 2.1, endSec: 4.2, queryStartSec: 0, queryEndSec: 2.1, distance: 0.02, … }
+   */
+  async moments(
+    clips: readonly { vector: Float32Array; startSec: number; endSec: number }[],
+    query: Omit<SimilarQuery, "level">,
+  ): Promise<Moment[]> {
+    const best = new Map<string, Moment>();
+    for (const clip of clips)
+      for (const hit of await this.similarToVector(clip.vector, { ...query, level: "clip" })) {
+        const key = `${hit.videoId}:${hit.clipIndex}`;
+        if ((best.get(key)?.distance ?? Infinity) > hit.distance)
+          best.set(key, { ...hit, queryStartSec: clip.startSec, queryEndSec: clip.endSec });
+      }
+    return [...best.values()].sort((a, b) => a.distance - b.distance).slice(0, query.k);
   }
 
   /**

@@ -21,6 +21,7 @@ export const SERVER_ERROR_CODES = [
   "E_TIMEOUT",
   "E_SHUTTING_DOWN",
   "E_NO_CLASSIFIER",
+  "E_RANGE_NOT_SATISFIABLE",
   "E_INTERNAL",
 ] as const;
 

@@ -195,7 +195,8 @@ export class RouteTable {
         version: VERSION,
         description:
           "Video classification, similarity and maps on VideoMAE embeddings. With an API key configured, every " +
-          "route but / and /healthz needs `Authorization: Bearer KEY`. Errors are JSON " +
+          "route but the page, /docs and /healthz needs `Authorization: Bearer KEY` (video files also open to their " +
+          "signed `mediaUrl`). Errors are JSON " +
           '`{"error": {"code", "message"}}`.',
       },
       paths,

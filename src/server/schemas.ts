@@ -68,11 +68,40 @@ export const similarUploadQuerySchema = similarQuerySchema.extend({ map: method.
 /** Path parameter `:id`. */
 export const videoIdParamsSchema = z.strictObject({ id: intParam(1, Number.MAX_SAFE_INTEGER) });
 
-/** Query of `GET /v1/videos`. */
+/** Query of `GET /v1/videos`: filters (status, exact label, text in the path), order by date added, a page. */
 export const listQuerySchema = z.strictObject({
   status: z.enum(["ok", "failed", "pending"], { error: "one of: ok, failed, pending" }).optional(),
+  label: label.optional(),
+  q: label.optional(),
+  sort: z.enum(["added-asc", "added-desc"], { error: "one of: added-asc, added-desc" }).default("added-asc"),
   limit: intParam(1, 1000).default(100),
   offset: intParam(0, Number.MAX_SAFE_INTEGER).default(0),
+});
+
+/**
+ * Query of `POST /v1/analyze`: neighbour count and measure, a map to place the video on, and storing.
+ *
+ * @example
+ * analyzeQuerySchema.parse({ k: "3", map: "pca" }); // { k: 3, metric: "cosine", map: "pca" }
+ */
+export const analyzeQuerySchema = z.strictObject({
+  k: intParam(1, 100).default(6),
+  metric: metric.default("cosine"),
+  map: method.optional(),
+  ...embedQuerySchema.shape,
+});
+
+/**
+ * Query of `GET /v1/videos/:id/file`: a signed token stands in for the API key (a `<video>` sends no header).
+ *
+ * @example
+ * mediaQuerySchema.parse({ token: "1767225600.Xq…" });
+ */
+export const mediaQuerySchema = z.strictObject({
+  token: z
+    .string({ error: "token of up to 200 characters" })
+    .max(200, { error: "token of up to 200 characters" })
+    .optional(),
 });
 
 /** Query of `GET /v1/map`. */
@@ -115,6 +144,7 @@ export const videoSummarySchema = z.object({
   errorMessage: z.string().nullable(),
   sizeBytes: z.number(),
   durationSec: z.number().nullable(),
+  addedAt: z.string(),
 });
 
 /** `GET /v1/videos`. */
@@ -123,6 +153,8 @@ export const videoListSchema = z.object({
   offset: z.number(),
   limit: z.number(),
   videos: z.array(videoSummarySchema),
+  /** Every label of the collection (whatever the filters) with its count. */
+  labels: z.array(z.object({ label: z.string(), count: z.number() })),
 });
 
 const clipSchema = z.object({
@@ -138,6 +170,8 @@ export const videoDetailSchema = videoSummarySchema.extend({
   contentHash: z.string(),
   probe: z.record(z.string(), z.unknown()).nullable(),
   clips: z.array(clipSchema),
+  /** Where a browser plays the file (`GET /v1/videos/:id/file`, with a signed token when the server has a key). */
+  mediaUrl: z.string(),
 });
 
 /** `POST /v1/embed`. */
@@ -183,6 +217,46 @@ export const similarUploadResponseSchema = z.object({
   hits: z.array(hitSchema),
   point: z.object({ method: method, x: z.number(), y: z.number() }).nullable(),
   info: videoInfoSchema,
+});
+
+const momentSchema = hitSchema.extend({
+  clipIndex: z.number(),
+  crop: z.number(),
+  startSec: z.number(),
+  endSec: z.number(),
+  queryStartSec: z.number(),
+  queryEndSec: z.number(),
+});
+
+/**
+ * `POST /v1/analyze`: one upload, every answer.
+ *
+ * @example
+ * const body: z.infer<typeof analyzeResponseSchema> = res.json(); // { labels, hits, moments, point, stored, … }
+ */
+export const analyzeResponseSchema = z.object({
+  name: z.string(),
+  labels: classifyResponseSchema.pick({ head: true, classifier: true }).nullable(),
+  hits: z.array(hitSchema),
+  moments: z.array(momentSchema),
+  point: similarUploadResponseSchema.shape.point,
+  stored: videoSummarySchema.nullable(),
+  info: videoInfoSchema,
+});
+
+/**
+ * `GET /v1/info`: what the page needs to know about the server.
+ *
+ * @example
+ * serverInfoSchema.parse(await (await fetch("/v1/info")).json()).storesUploads; // true
+ */
+export const serverInfoSchema = z.object({
+  version: z.string(),
+  space: z.object({ id: z.number(), key: z.string() }),
+  head: z.boolean(),
+  classifier: z.string().nullable(),
+  storesUploads: z.boolean(),
+  maxUploadBytes: z.number(),
 });
 
 /** `GET /v1/map` (see `MapData` in src/map). */

@@ -1,6 +1,7 @@
 /**
  * Storing a request's video after it was embedded (`POST /v1/embed` with `store`): an upload is kept under the
- * uploads directory (its temporary file is removed with the request), a path input is stored where it is. Only
+ * uploads directory (its temporary file is removed with the request), a path input is stored where it is (one more
+ * path of the video when its content is stored already). Paths are stored real and absolute. Only
  * successful embeddings reach here, so a bad file never leaves a row behind.
  */
 import { copyFile, mkdir, rename, rm, stat } from "node:fs/promises";
@@ -8,6 +9,7 @@ import { join } from "node:path";
 import { probeRecord } from "../embed/collection.js";
 import { wrapError } from "../errors.js";
 import type { EmbeddingSpace } from "../space/spec.js";
+import { storedPath } from "../store/paths.js";
 import type { EmbeddingStore, VideoRecord } from "../store/types.js";
 import type { EmbeddedVideo, VideoInput } from "./embedding.js";
 import { HttpError } from "./http-errors.js";
@@ -56,7 +58,19 @@ export async function storeVideo(
   options: { uploadsDir: string | null; label?: string },
 ): Promise<VideoRecord> {
   const known = await store.findVideoByHash(video.contentHash);
+  const label = options.label !== undefined ? { label: options.label } : {};
   if (known?.path && (await store.status(space.id, known.id))?.status === "ok") {
+    // A path input is one more path of the stored video (with its label); an upload is not kept again.
+    if (!input.upload) {
+      const { size, mtimeMs } = await stat(input.path);
+      const file = {
+        path: await storedPath(input.path),
+        sizeBytes: size,
+        mtimeMs,
+        contentHash: video.contentHash,
+      };
+      return (await store.upsertVideos([{ ...file, ...label }]))[0];
+    }
     if (options.label !== undefined) await store.setLabel(known.id, options.label);
     return (await store.getVideo(known.id))!;
   }
@@ -66,7 +80,10 @@ export async function storeVideo(
       "E_INVALID_ARGUMENT",
       "This server keeps no uploads (start it with --uploads-dir), so an upload cannot be stored",
     );
-  const path = input.upload ? await keepUpload(input, video, options.uploadsDir!) : input.path;
+  // Stored real and absolute, so the video is found from any directory (a relative --uploads-dir included).
+  const path = await storedPath(
+    input.upload ? await keepUpload(input, video, options.uploadsDir!) : input.path,
+  );
   const { embedding } = video;
   try {
     const { size, mtimeMs } = await stat(path);
@@ -78,7 +95,7 @@ export async function storeVideo(
         contentHash: video.contentHash,
         // The probe's path is where the video was read from (a temp file for uploads): record where it is kept.
         probe: { ...probeRecord(embedding), path },
-        ...(options.label !== undefined ? { label: options.label } : {}),
+        ...label,
       },
     ]);
     await store.saveEmbeddings(space.id, [

@@ -57,7 +57,11 @@ export async function withVideo<T>(
 ): Promise<T> {
   const storeOnlyHere = (body: StoreRequest) => {
     if (!allowStore && (body.store !== undefined || body.label !== undefined))
-      throw new HttpError(400, "E_INVALID_ARGUMENT", '"store" and "label" apply to POST /v1/embed only');
+      throw new HttpError(
+        400,
+        "E_INVALID_ARGUMENT",
+        '"store" and "label" apply to POST /v1/embed and /v1/analyze only',
+      );
     return body;
   };
   if (request.isMultipart()) {

@@ -18,6 +18,7 @@ import {
   vectorToBlob,
   videoFromRow,
   type ClipRow,
+  type PathRow,
   type SpaceRow,
   type StatusRow,
   type VideoRow,
@@ -188,29 +189,37 @@ export abstract class StoreCore implements EmbeddingStore {
   async upsertVideos(files: readonly VideoFile[]): Promise<UpsertedVideo[]> {
     const parsed = parseInput(z.array(videoFileSchema, { error: "array" }), files, "files");
     const saved = await this.perform("save videos", "write", function* () {
-      const rows: { row: VideoRow; replaced: ReturnType<typeof replacedLabel> }[] = [];
+      const rows: { row: VideoRow; paths: PathRow[]; replaced: ReturnType<typeof replacedLabel> }[] = [];
       for (const f of parsed) {
         const at = now();
         type Before = Pick<VideoRow, "path" | "label">;
         const replaced = replacedLabel(yield* first<Before>(SQL.labelByHash, [f.contentHash]), f);
+        const owner = yield* first<Pick<PathRow, "video_id">>(SQL.pathOwner, [f.path]);
         yield* run(SQL.detachPath, [at, f.path, f.contentHash]);
         const probe = f.probe == null ? null : JSON.stringify(f.probe);
         const values = [f.contentHash, f.path, f.sizeBytes, f.mtimeMs, probe, f.label ?? null, at];
         const given = [f.probe !== undefined, f.label !== undefined];
-        rows.push({ row: (yield* first<VideoRow>(SQL.upsertVideo, [...values, ...given]))!, replaced });
+        const row = (yield* first<VideoRow>(SQL.upsertVideo, [...values, ...given]))!;
+        // The row's label is the given one, or the video's for a path that is new to it (see upsertPath).
+        yield* run(SQL.upsertPath, [f.path, row.id, row.label, at, f.label !== undefined]);
+        if (owner && owner.video_id !== row.id) yield* run(SQL.refreshVideo, [owner.video_id, at]);
+        rows.push({ row, paths: yield* all<PathRow>(SQL.pathsOf, [row.id]), replaced });
       }
       return rows;
     });
-    return saved.map(({ row, replaced }) => ({
-      ...videoFromRow(row),
+    return saved.map(({ row, paths, replaced }) => ({
+      ...videoFromRow(row, paths),
       ...(replaced && { replacedLabel: replaced }),
     }));
   }
 
   private async videoBy(query: string, value: number | string): Promise<VideoRecord | null> {
     if (typeof value === "number" && !Number.isSafeInteger(value)) return null;
-    const row = await this.perform("read videos", "statement", () => first<VideoRow>(query, [value]));
-    return row ? videoFromRow(row) : null;
+    const found = await this.perform("read videos", "snapshot", function* () {
+      const row = yield* first<VideoRow>(query, [value]);
+      return row && { row, paths: yield* all<PathRow>(SQL.pathsOf, [row.id]) };
+    });
+    return found ? videoFromRow(found.row, found.paths) : null;
   }
 
   async getVideo(id: number): Promise<VideoRecord | null> {
@@ -229,7 +238,10 @@ export abstract class StoreCore implements EmbeddingStore {
     if (label !== null && typeof label !== "string")
       throw invalidParameterError("label", "string or null", label);
     const changed = Number.isSafeInteger(videoId)
-      ? await this.perform("set a label", "statement", () => run(SQL.setLabel, [label, now(), videoId]))
+      ? await this.perform("set a label", "write", function* () {
+          yield* run(SQL.setPathLabels, [label, videoId]);
+          return yield* run(SQL.setLabel, [label, now(), videoId]);
+        })
       : 0;
     if (changed === 0) throw new VidmaeError("E_STORE", `No video with id ${videoId} in ${this.where}`);
   }
@@ -246,11 +258,20 @@ export abstract class StoreCore implements EmbeddingStore {
       throw invalidParameterError("status", "one of: ok, failed, pending", options.status);
     }
     await this.requireSpace(spaceId);
-    const rows = await this.perform("list videos", "statement", () =>
-      all<ListRow>(listVideosSql(filter), [spaceId]),
-    );
+    const { rows, paths } = await this.perform("list videos", "snapshot", function* () {
+      return {
+        rows: yield* all<ListRow>(listVideosSql(filter), [spaceId]),
+        paths: yield* all<PathRow>(SQL.allPaths),
+      };
+    });
+    const byVideo = new Map<number, PathRow[]>();
+    for (const p of paths) {
+      const list = byVideo.get(p.video_id);
+      if (list) list.push(p);
+      else byVideo.set(p.video_id, [p]);
+    }
     return rows.map((r) => ({
-      ...videoFromRow(r),
+      ...videoFromRow(r, byVideo.get(r.id) ?? []),
       status:
         r.status === null
           ? null

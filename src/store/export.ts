@@ -97,17 +97,23 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const CSV_HEADER = ["row", "id", "path", "label", "clip", "crop", "start", "end"];
+const CSV_HEADER = ["row", "id", "path", "label", "clip", "crop", "start", "end", "paths"];
 
-function* csvLines(rows: readonly VectorRow[]): Generator<string> {
+/** Every path of each video, with its label, as the export writes them. */
+type PathsById = ReadonlyMap<number, { path: string; label: string | null }[]>;
+
+function* csvLines(rows: readonly VectorRow[], paths: PathsById): Generator<string> {
   yield CSV_HEADER.join(",");
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    yield [i, r.videoId, r.path, r.label, r.clipIndex, r.crop, r.startSec, r.endSec].map(csvField).join(",");
+    const all = JSON.stringify(paths.get(r.videoId) ?? []);
+    yield [i, r.videoId, r.path, r.label, r.clipIndex, r.crop, r.startSec, r.endSec, all]
+      .map(csvField)
+      .join(",");
   }
 }
 
-function* jsonLines({ dim, data, rows }: LoadedVectors): Generator<string> {
+function* jsonLines({ dim, data, rows }: LoadedVectors, paths: PathsById): Generator<string> {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     yield JSON.stringify({
@@ -115,6 +121,7 @@ function* jsonLines({ dim, data, rows }: LoadedVectors): Generator<string> {
       id: r.videoId,
       path: r.path,
       label: r.label,
+      paths: paths.get(r.videoId) ?? [],
       clip: r.clipIndex ?? null,
       crop: r.crop ?? null,
       start: r.startSec ?? null,
@@ -126,8 +133,9 @@ function* jsonLines({ dim, data, rows }: LoadedVectors): Generator<string> {
 
 /**
  * Writes a space's vectors to `outDir`: always `embeddings.npy` and `index.csv` (columns row, id, path, label,
- * clip, crop, start, end; the clip columns empty at level `video`), plus `embeddings.jsonl` (one object per row,
- * with its `vector`) or `embeddings.parquet` when that format is asked for.
+ * clip, crop, start, end, paths; the clip columns empty at level `video`; `path` and `label` are the video's
+ * primary ones, `paths` every path with its label as a JSON array), plus `embeddings.jsonl` (one object per row,
+ * with its `vector` and `paths`) or `embeddings.parquet` when that format is asked for.
  *
  * @throws VidmaeError E_INVALID_ARGUMENT for a bad level or format, E_STORE for an unknown space, E_IO on write errors
  * @example
@@ -144,6 +152,12 @@ export async function exportEmbeddings(store: EmbeddingStore, options: ExportOpt
   if (typeof outDir !== "string" || outDir === "")
     throw invalidParameterError("outDir", "non-empty string", outDir);
   const vectors = await store.loadVectors(spaceId, { level });
+  const paths: PathsById = new Map(
+    (await store.listVideos(spaceId, { status: "ok" })).map((v) => [
+      v.id,
+      v.paths.map(({ path, label }) => ({ path, label })),
+    ]),
+  );
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (error) {
@@ -165,10 +179,10 @@ export async function exportEmbeddings(store: EmbeddingStore, options: ExportOpt
   const files = [join(outDir, "embeddings.npy"), join(outDir, "index.csv")];
   writeNpy(files[0], { shape: [n, vectors.dim], data: vectors.data });
   progress(n);
-  writeLines(files[1], csvLines(vectors.rows), lineProgress(true));
+  writeLines(files[1], csvLines(vectors.rows, paths), lineProgress(true));
   if (format === "jsonl") {
     files.push(join(outDir, "embeddings.jsonl"));
-    writeLines(files[2], jsonLines(vectors), lineProgress(false));
+    writeLines(files[2], jsonLines(vectors, paths), lineProgress(false));
   } else if (format === "parquet") {
     files.push(join(outDir, "embeddings.parquet"));
     writeEmbeddingsParquet(files[2], vectors);

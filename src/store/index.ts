@@ -5,6 +5,8 @@
  * import { openStore, selectSpace } from "vidmae/store";
  * const store = await openStore("vidmae.db");
  * const vectors = await store.loadVectors((await selectSpace(store)).id, { level: "video" });
+ * console.log(vectors.rows.length, vectors.dim); // → 10 768
+ * await store.close();
  */
 export { SqliteStore } from "./sqlite.js";
 export { PgStore, isPostgresUrl, redactUrl, type PgStoreOptions } from "./postgres.js";
@@ -14,6 +16,7 @@ export type {
   EmbeddingStore,
   VideoFile,
   VideoRecord,
+  VideoPath,
   VideoStatus,
   ClipRecord,
   LoadedVectors,

@@ -2,14 +2,17 @@
  * Schema versions: a database records each migration it received in `schema_migrations`, and opening it applies
  * the missing ones, in order, in one transaction, so a database is always at exactly one known version. A
  * database from a newer vidmae is refused rather than misread. One runner per driver (SQLite's is synchronous),
- * one set of rules for both.
+ * one set of rules for both. A step may also rewrite data in code (a plan, run by both drivers alike) and report
+ * one line about it, which the runner hands on once the migration is committed, so it is said exactly once.
  */
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 import type { PoolClient } from "pg";
 import { VidmaeError } from "../errors.js";
+import { drive, driveAsync, sqliteBindings, type Plan, type Query, type QueryResult } from "./statements.js";
 
 /**
- * One schema step: `version` counts from 1 without gaps, `sql` holds the statements that take version − 1 to it.
+ * One schema step: `version` counts from 1 without gaps, `sql` holds the statements that take version − 1 to it,
+ * and `data`, when present, runs after them in the same transaction and may return one line to report.
  *
  * @example
  * const m: Migration = { version: 2, name: "video notes", sql: "ALTER TABLE videos ADD COLUMN note TEXT;" };
@@ -18,6 +21,58 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** @param baseDir - the folder of the store file, null when there is none (PostgreSQL, `:memory:`) */
+  data?: (baseDir: string | null) => Plan<string | null>;
+}
+
+/**
+ * Where a migration runs: the store file's folder (for data steps that resolve relative paths), and who hears
+ * the lines data steps report.
+ *
+ * @example
+ * migrate(db, SQLITE_MIGRATIONS, "e.db", { baseDir: "/data", onWarning: (m) => console.warn(m) });
+ */
+export interface MigrationContext {
+  baseDir?: string | null;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Runs one statement of a plan on a SQLite connection.
+ *
+ * @param prepare - how a statement is prepared (a store passes its cache)
+ * @example
+ * drive(plan, (q) => executeSqlite(db, q));
+ */
+export function executeSqlite(
+  db: Database,
+  { sql, params, arrays }: Query,
+  prepare: (sql: string) => Statement<unknown[], unknown> = (text) => db.prepare(text),
+): QueryResult {
+  const statement = prepare(sql);
+  if (!statement.reader) return { rows: [], changes: statement.run(sqliteBindings(params)).changes };
+  const rows = statement.raw(arrays === true).all(sqliteBindings(params));
+  return { rows, changes: rows.length };
+}
+
+/**
+ * Runs one statement of a plan on a PostgreSQL connection.
+ *
+ * @example
+ * await driveAsync(plan, (q) => executePostgres(client, q));
+ */
+export async function executePostgres(
+  client: PoolClient,
+  { sql, params, arrays }: Query,
+): Promise<QueryResult> {
+  const result = await client.query({ text: sql, values: [...params], ...(arrays && { rowMode: "array" }) });
+  return { rows: result.rows, changes: result.rowCount ?? 0 };
+}
+
+/** Hands the lines of committed data steps on, each prefixed with the database it is about. */
+function report(lines: readonly string[], source: string, context: MigrationContext): void {
+  const say = context.onWarning ?? ((m: string) => process.emitWarning(m, { type: "VidmaeWarning" }));
+  for (const line of lines) say(`${source}: ${line}`);
 }
 
 /**
@@ -77,12 +132,19 @@ function migrationFailed(source: string, m: Migration, error: unknown): VidmaeEr
  * opening the same new file migrate it once.
  *
  * @param source - the database's path, for messages
+ * @param context - the store's folder for data steps, and who hears what they report (default: a process warning)
  * @returns the version the database is at now
  * @throws VidmaeError E_STORE when the database is newer than `migrations` or a migration fails (nothing applied)
  * @example
  * migrate(db, SQLITE_MIGRATIONS, "embeddings.db"); // 1
  */
-export function migrate(db: Database, migrations: readonly Migration[], source: string): number {
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[],
+  source: string,
+  context: MigrationContext = {},
+): number {
+  const lines: string[] = [];
   const run = db.transaction(() => {
     const pending = pendingMigrations(migrations, schemaVersion(db), source);
     db.exec(
@@ -92,6 +154,8 @@ export function migrate(db: Database, migrations: readonly Migration[], source: 
     for (const m of pending) {
       try {
         db.exec(m.sql);
+        const line = m.data && drive(m.data(context.baseDir ?? null), (q) => executeSqlite(db, q));
+        if (line) lines.push(line);
       } catch (error) {
         throw migrationFailed(source, m, error);
       }
@@ -99,6 +163,7 @@ export function migrate(db: Database, migrations: readonly Migration[], source: 
     }
   });
   run.immediate();
+  report(lines, source, context);
   return migrations.length;
 }
 
@@ -110,6 +175,7 @@ const MIGRATION_LOCK = 0x76696461; // "vida"
  * advisory lock, so workers starting together against a new database migrate it once.
  *
  * @param source - the database, for messages (no password)
+ * @param context - who hears what data steps report (default: a process warning); PostgreSQL has no folder
  * @returns the version the database is at now
  * @throws VidmaeError E_STORE when the database is newer than `migrations` or a migration fails (nothing applied)
  * @example
@@ -119,7 +185,9 @@ export async function migratePostgres(
   client: PoolClient,
   migrations: readonly Migration[],
   source: string,
+  context: MigrationContext = {},
 ): Promise<number> {
+  const lines: string[] = [];
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
@@ -132,6 +200,9 @@ export async function migratePostgres(
     for (const m of pendingMigrations(migrations, rows[0].version ?? 0, source)) {
       try {
         await client.query(m.sql);
+        const line =
+          m.data && (await driveAsync(m.data(context.baseDir ?? null), (q) => executePostgres(client, q)));
+        if (line) lines.push(line);
       } catch (error) {
         throw migrationFailed(source, m, error);
       }
@@ -145,5 +216,6 @@ export async function migratePostgres(
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   }
+  report(lines, source, context);
   return migrations.length;
 }

@@ -10,12 +10,18 @@ import type { EmbeddingStore } from "./types.js";
  * Opens a store: a `postgres://` URL is a PostgreSQL database shared by many processes and machines; a file path
  * is an embedded SQLite database (created if missing).
  *
+ * @param options.onWarning - hears the one line opening may report, once: relative paths written by an older
+ *   vidmae that the migration could not resolve (default: a process warning)
  * @example
  * const store = await openStore("vidmae.db");
  * const shared = await openStore("postgres://vidmae:secret@db.internal/vidmae");
+ * const quiet = await openStore("vidmae.db", { onWarning: (m) => io.say(`warning: ${m}`) });
  */
-export async function openStore(db: string): Promise<EmbeddingStore> {
-  return isPostgresUrl(db) ? PgStore.open(db) : SqliteStore.open(db);
+export async function openStore(
+  db: string,
+  options: { onWarning?: (message: string) => void } = {},
+): Promise<EmbeddingStore> {
+  return isPostgresUrl(db) ? PgStore.open(db, options) : SqliteStore.open(db, options);
 }
 
 /** A stored space in a list for people: its id, then what it is. */

@@ -20,10 +20,10 @@ import {
   checkVectorSizes,
   firstVectorLength,
 } from "./integrity.js";
-import { migratePostgres } from "./migrations.js";
+import { executePostgres, migratePostgres } from "./migrations.js";
 import { vectorToBlob, type SpaceRow } from "./rows.js";
 import { POSTGRES_MIGRATIONS } from "./schema.js";
-import { SQL, driveAsync, type Plan, type Query, type QueryResult } from "./statements.js";
+import { SQL, driveAsync, type Plan } from "./statements.js";
 
 /** Options of {@link PgStore.open}. */
 export interface PgStoreOptions {
@@ -33,6 +33,8 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** How long a call keeps retrying while the server is unreachable. @defaultValue 60000 */
   reconnectMs?: number;
+  /** Hears the one line a migration may report (relative paths of an older vidmae); default: a process warning. */
+  onWarning?: (message: string) => void;
 }
 
 /** True for `postgres://` and `postgresql://` URLs, which name a PostgreSQL store rather than a SQLite file. */
@@ -184,7 +186,7 @@ export class PgStore extends StoreCore {
     try {
       await store.run(`Cannot open embedding store ${where}`, "statement", async (client) => {
         if (opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
-        await migratePostgres(client, POSTGRES_MIGRATIONS, where);
+        await migratePostgres(client, POSTGRES_MIGRATIONS, where, { onWarning: opts.onWarning });
         checkSchema((await client.query<ColumnRow>(POSTGRES_COLUMNS)).rows, where);
         const spaces = (await client.query<SpaceRow>(SQL.spaces)).rows;
         const first = async (table: string, id: number) =>
@@ -233,19 +235,13 @@ export class PgStore extends StoreCore {
 
   protected perform<T>(action: string, mode: Mode, plan: () => Plan<T>): Promise<T> {
     return this.run(`Cannot ${action} in ${this.where}`, mode, (client) =>
-      driveAsync(plan(), (query) => execute(client, query)),
+      driveAsync(plan(), (query) => executePostgres(client, query)),
     );
   }
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
-}
-
-/** Runs one statement of a plan. */
-async function execute(client: PoolClient, { sql, params, arrays }: Query): Promise<QueryResult> {
-  const result = await client.query({ text: sql, values: [...params], ...(arrays && { rowMode: "array" }) });
-  return { rows: result.rows, changes: result.rowCount ?? 0 };
 }
 
 const optionsSchema = z.object(
@@ -259,6 +255,9 @@ const optionsSchema = z.object(
       .int({ error: "non-negative integer" })
       .nonnegative({ error: "non-negative integer" })
       .default(60_000),
+    onWarning: z
+      .custom<(message: string) => void>((v) => typeof v === "function", { error: "function" })
+      .optional(),
   },
   { error: "object" },
 );

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { VidmaeError } from "../errors.js";
 import { type EmbeddingSpace, type Pooling, type Precision, samplingSchema } from "../space/spec.js";
 import { frameIndicesSchema, probeSchema } from "./input.js";
-import type { ClipRecord, VideoRecord, VideoState, VideoStatus } from "./types.js";
+import type { ClipRecord, VideoPath, VideoRecord, VideoState, VideoStatus } from "./types.js";
 
 /**
  * A row of `embedding_spaces`, as the driver returns it (the other row types likewise mirror their tables).
@@ -38,6 +38,14 @@ export interface VideoRow {
   label: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A row of `video_paths`. */
+export interface PathRow {
+  video_id: number;
+  path: string;
+  label: string | null;
+  added_at: string;
 }
 
 /** A row of `video_status`. */
@@ -140,12 +148,22 @@ export function spaceFromRow(row: SpaceRow): EmbeddingSpace {
 
 /**
  * @example
- * videoFromRow(db.prepare("SELECT * FROM videos WHERE id = ?").get(3));
+ * pathFromRow({ video_id: 3, path: "/data/a.mp4", label: "cat", added_at: "2026-…" }); // { path, label, addedAt }
  */
-export function videoFromRow(row: VideoRow): VideoRecord {
+export function pathFromRow(row: PathRow): VideoPath {
+  return { path: row.path, label: row.label, addedAt: row.added_at };
+}
+
+/**
+ * @param paths - the video's `video_paths` rows, primary first
+ * @example
+ * videoFromRow(db.prepare("SELECT * FROM videos WHERE id = ?").get(3), pathRows);
+ */
+export function videoFromRow(row: VideoRow, paths: readonly PathRow[]): VideoRecord {
   return {
     id: row.id,
     path: row.path,
+    paths: paths.map(pathFromRow),
     sizeBytes: row.size_bytes,
     mtimeMs: row.mtime_ms,
     contentHash: row.content_hash,

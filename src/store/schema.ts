@@ -3,7 +3,10 @@
  * constraints and version numbers, each database with its own types (see {@link ColumnTypes}).
  *
  * - `embedding_spaces`: one row per spec; `key` (unique) is what identifies it across databases.
- * - `videos`: one row per content hash (unique); `path` is unique too, and null when the path now holds other content.
+ * - `videos`: one row per content hash (unique); `path` is its primary path (the one given last, unique too, null
+ *   when none of its paths holds this content any more) and `label` the label given last for any of its paths.
+ * - `video_paths` (version 2): every absolute path a video was given, each with its own label; a path belongs to
+ *   one video, the one whose content it held last.
  * - `video_status`: per (space, video): `ok` or `failed` with the error; no row means not attempted.
  * - `video_embeddings` / `clip_embeddings`: float32 little-endian vectors keyed by space, video (and clip, crop).
  *
@@ -13,6 +16,7 @@
  * page.
  */
 import type { Migration } from "./migrations.js";
+import { resolveRelativePaths } from "./relative-paths.js";
 
 /**
  * How one database spells the logical types. Released migrations are rendered from these, so they are as frozen
@@ -134,9 +138,32 @@ function initialSchema(t: ColumnTypes): string {
     `;
 }
 
+/**
+ * Version 2: a video's paths, each with its label, filled from the paths and labels of version 1 (whose relative
+ * paths {@link resolveRelativePaths} then makes absolute).
+ */
+function videoPaths(t: ColumnTypes): string {
+  return `
+      CREATE TABLE video_paths (
+        path TEXT PRIMARY KEY,
+        video_id ${t.ref} NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+        label TEXT,
+        added_at ${t.timestamp} NOT NULL
+      )${t.table};
+
+      CREATE INDEX video_paths_by_video ON video_paths (video_id);
+
+      INSERT INTO video_paths (path, video_id, label, added_at)
+        SELECT path, id, label, updated_at FROM videos WHERE path IS NOT NULL;
+    `;
+}
+
 /** The migrations, oldest first, in one database's types; append to change the schema, never edit one. */
 function migrations(t: ColumnTypes): readonly Migration[] {
-  return [{ version: 1, name: "initial schema", sql: initialSchema(t) }];
+  return [
+    { version: 1, name: "initial schema", sql: initialSchema(t) },
+    { version: 2, name: "video paths", sql: videoPaths(t), data: resolveRelativePaths },
+  ];
 }
 
 /**
@@ -159,6 +186,6 @@ export const POSTGRES_MIGRATIONS = migrations(POSTGRES);
  * The schema version this code writes.
  *
  * @example
- * SCHEMA_VERSION; // 1
+ * SCHEMA_VERSION; // 2
  */
 export const SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

@@ -7,6 +7,8 @@
  * commit, so a power cut (not a process kill) may roll back the last commits, still without corrupting the file.
  * FULL would add an fsync to every saved batch for a guarantee the resumable pipeline does not need.
  */
+import { realpathSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db, Statement } from "better-sqlite3";
 import { wrapError } from "../errors.js";
@@ -21,7 +23,7 @@ import {
   firstVectorLength,
   inspectSqliteFile,
 } from "./integrity.js";
-import { migrate, schemaVersion } from "./migrations.js";
+import { executeSqlite, migrate, schemaVersion, type MigrationContext } from "./migrations.js";
 import { vectorToBlob, type SpaceRow } from "./rows.js";
 import { SQLITE_MIGRATIONS } from "./schema.js";
 import { SQL, drive, type Plan, type Query, type QueryResult } from "./statements.js";
@@ -65,13 +67,6 @@ function configure(db: Db): void {
   db.pragma("mmap_size = 1073741824");
 }
 
-/** Parameters as better-sqlite3 binds `$n`: by name, with booleans as the 0/1 the schema stores. */
-function bindings(params: readonly unknown[]): Record<number, unknown> {
-  const named: Record<number, unknown> = {};
-  params.forEach((value, i) => (named[i + 1] = typeof value === "boolean" ? Number(value) : value));
-  return named;
-}
-
 /**
  * {@link EmbeddingStore} in a SQLite file; one process may write while others read. Open with
  * {@link SqliteStore.open}.
@@ -97,13 +92,15 @@ export class SqliteStore extends StoreCore {
    * Opens (creating if needed) a store file and brings its schema up to date.
    *
    * @param path - the database file; `:memory:` for a throwaway store
+   * @param options.onWarning - hears the one line a migration may report (relative paths of an older vidmae that
+   *   could not be resolved against the file's folder); default: a process warning
    * @throws VidmaeError E_STORE naming the file and what is wrong: it cannot be opened, is a directory, empty, not
    *   a database or another program's, has a newer schema, lacks a table or column, or holds vectors of the
    *   wrong size
    * @example
    * const store = await SqliteStore.open("embeddings.db");
    */
-  static async open(path: string): Promise<SqliteStore> {
+  static async open(path: string, options: Pick<MigrationContext, "onWarning"> = {}): Promise<SqliteStore> {
     const memory = path === ":memory:" || path === "";
     let db: Db;
     try {
@@ -128,7 +125,9 @@ export class SqliteStore extends StoreCore {
           );
       }
       configure(db);
-      migrate(db, SQLITE_MIGRATIONS, path);
+      // Old relative paths were relative to where embed ran: most often the store's own folder.
+      const baseDir = memory ? null : dirname(realpathSync(path));
+      migrate(db, SQLITE_MIGRATIONS, path, { baseDir, onWarning: options.onWarning });
       checkSchema(db.prepare(SQLITE_COLUMNS).all() as ColumnRow[], path);
       const spaces = db.prepare(SQL.spaces).all() as SpaceRow[];
       await checkVectorSizes(
@@ -145,15 +144,15 @@ export class SqliteStore extends StoreCore {
   }
 
   /** Runs one statement through a cache of prepared statements. */
-  private execute({ sql, params, arrays }: Query): QueryResult {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    if (!statement.reader) return { rows: [], changes: statement.run(bindings(params)).changes };
-    const rows = statement.raw(arrays === true).all(bindings(params));
-    return { rows, changes: rows.length };
+  private execute(query: Query): QueryResult {
+    return executeSqlite(this.db, query, (sql) => {
+      let statement = this.statements.get(sql);
+      if (!statement) {
+        statement = this.db.prepare(sql);
+        this.statements.set(sql, statement);
+      }
+      return statement;
+    });
   }
 
   /**

@@ -72,6 +72,18 @@ export function* run(sql: string, params: readonly unknown[] = []): Plan<number>
 }
 
 /**
+ * Parameters as better-sqlite3 binds `$n`: by name, with booleans as the 0/1 the schema stores.
+ *
+ * @example
+ * db.prepare("SELECT $1 AS a").get(sqliteBindings([true])); // { a: 1 }
+ */
+export function sqliteBindings(params: readonly unknown[]): Record<number, unknown> {
+  const named: Record<number, unknown> = {};
+  params.forEach((value, i) => (named[i + 1] = typeof value === "boolean" ? Number(value) : value));
+  return named;
+}
+
+/**
  * Runs a plan on a synchronous driver.
  *
  * @example
@@ -98,6 +110,11 @@ export async function driveAsync<T>(
   return step.value;
 }
 
+/** A video's paths with the primary one (`videos.path`) first, then the most recently added. */
+const PATHS = `SELECT p.video_id, p.path, p.label, p.added_at FROM video_paths p JOIN videos v ON v.id = p.video_id`;
+const PATH_ORDER =
+  "ORDER BY p.video_id, CASE WHEN p.path = v.path THEN 0 ELSE 1 END, p.added_at DESC, p.path";
+
 /**
  * The statements both backends share. `insertSpace` and `upsertVideo` take the columns in table order;
  * `upsertVideo`'s `$8`/`$9` say whether probe and label were given (omitted keeps what is stored).
@@ -123,8 +140,26 @@ export const SQL = {
   videoById: "SELECT * FROM videos WHERE id = $1",
   videoByHash: "SELECT * FROM videos WHERE content_hash = $1",
   labelByHash: "SELECT path, label FROM videos WHERE content_hash = $1",
-  videoByPath: "SELECT * FROM videos WHERE path = $1",
+  videoByPath: "SELECT v.* FROM video_paths p JOIN videos v ON v.id = p.video_id WHERE p.path = $1",
   setLabel: "UPDATE videos SET label = $1, updated_at = $2 WHERE id = $3",
+  setPathLabels: "UPDATE video_paths SET label = $1 WHERE video_id = $2",
+  pathOwner: "SELECT video_id FROM video_paths WHERE path = $1",
+  // $1 path, $2 video, $3 the video's label, $4 now, $5 whether a label was given: a path new to the video takes
+  // the video's label (and the time); one it already had keeps its own unless a label was given.
+  upsertPath: `INSERT INTO video_paths (path, video_id, label, added_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (path) DO UPDATE SET
+      label = CASE WHEN $5 OR video_paths.video_id <> EXCLUDED.video_id THEN EXCLUDED.label ELSE video_paths.label END,
+      added_at = CASE WHEN video_paths.video_id <> EXCLUDED.video_id THEN EXCLUDED.added_at ELSE video_paths.added_at END,
+      video_id = EXCLUDED.video_id`,
+  // A video that lost a path to other content: its primary path becomes its most recently added remaining one
+  // (null: none), and its label stays unless no remaining path has it (then: the newest labelled path's).
+  refreshVideo: `UPDATE videos SET updated_at = $2,
+      path = (SELECT p.path FROM video_paths p WHERE p.video_id = videos.id ORDER BY p.added_at DESC, p.path DESC LIMIT 1),
+      label = COALESCE((SELECT p.label FROM video_paths p WHERE p.video_id = videos.id AND p.label IS NOT NULL
+        ORDER BY CASE WHEN p.label = videos.label THEN 0 ELSE 1 END, p.added_at DESC, p.path DESC LIMIT 1), videos.label)
+    WHERE id = $1`,
+  pathsOf: `${PATHS} WHERE p.video_id = $1 ${PATH_ORDER}`,
+  allPaths: `${PATHS} ${PATH_ORDER}`,
   status: "SELECT * FROM video_status WHERE space_id = $1 AND video_id = $2",
   deleteClips: "DELETE FROM clip_embeddings WHERE space_id = $1 AND video_id = $2",
   deleteVideoVector: "DELETE FROM video_embeddings WHERE space_id = $1 AND video_id = $2",

@@ -23,20 +23,40 @@ export interface VideoFile {
    * fields such as `frameIndex`.
    */
   probe?: object | null;
-  /** Class label; omitted keeps what is stored. */
+  /**
+   * Class label of this path, and so the video's label (the label given last wins, see store/labels.ts); omitted
+   * keeps the path's label, and a path new to the video takes the video's label.
+   */
   label?: string | null;
 }
 
 /**
- * A stored video. `path` is null when the file last seen with this content was overwritten by other content
- * (its path went to the new content's row); the row keeps its embeddings in case the content reappears.
+ * One path a video was given, with its own label and when it was added to the video.
  *
  * @example
- * const v = await store.findVideoByHash("sha256:…"); // { id: 3, path: "a.mp4", label: null, ... }
+ * const p: VideoPath = { path: "/data/cat/x.mp4", label: "cat", addedAt: "2026-01-31T12:00:00.000Z" };
+ */
+export interface VideoPath {
+  path: string;
+  label: string | null;
+  addedAt: string;
+}
+
+/**
+ * A stored video: one content hash and every path it was given (`paths`, each with its label). `path` and `label`
+ * are the primary ones: the path given last and the label given last for any of its paths. `path` is null when
+ * none of its paths holds this content any more (each went to the new content's row); the row keeps its
+ * embeddings in case the content reappears.
+ *
+ * @example
+ * const v = await store.findVideoByHash("sha256:…");
+ * // { id: 3, path: "/data/b/x.mp4", label: "dog", paths: [{ path: "/data/b/x.mp4", label: "dog", … }, { path: "/data/a/x.mp4", label: "cat", … }], … }
  */
 export interface VideoRecord {
   id: number;
   path: string | null;
+  /** Every path of the video, the primary one first, then the most recently added. */
+  paths: VideoPath[];
   sizeBytes: number;
   mtimeMs: number;
   contentHash: string;
@@ -194,14 +214,16 @@ export interface EmbeddingStore {
   /** All spaces, oldest first. */
   listSpaces(): Promise<EmbeddingSpace[]>;
   /**
-   * Inserts or updates videos by content hash, in one transaction; returns their records in input order, each
-   * saying which label it replaced when the same content came from another path with another label.
+   * Inserts or updates videos by content hash, in one transaction, adding each file's path to its video (a path
+   * that held other content before moves to this one); returns their records in input order, each saying which
+   * label it replaced when the same content came from another path with another label.
    */
   upsertVideos(files: readonly VideoFile[]): Promise<UpsertedVideo[]>;
   getVideo(id: number): Promise<VideoRecord | null>;
   findVideoByHash(contentHash: string): Promise<VideoRecord | null>;
-  /** The video currently at `path`, to skip re-hashing a file whose size and mtime did not change. */
+  /** The video `path` (any of its paths) last held, to skip re-hashing a file whose size and mtime did not change. */
   findVideoByPath(path: string): Promise<VideoRecord | null>;
+  /** Sets the label of a video and of every one of its paths. */
   setLabel(videoId: number, label: string | null): Promise<void>;
   /** A video's status in a space, null if not attempted. */
   status(spaceId: number, videoId: number): Promise<VideoStatus | null>;

@@ -73,7 +73,7 @@ describe("vidmae embed + export", () => {
     const npy = parseNpy(await readFile(join(out, "embeddings.npy")), "embeddings.npy");
     assert.deepEqual(npy.shape, [6, 16]);
     const index = (await readFile(join(out, "index.csv"), "utf8")).trim().split("\n");
-    assert.equal(index[0], "row,id,path,label,clip,crop,start,end");
+    assert.equal(index[0], "row,id,path,label,clip,crop,start,end,paths");
     const j1 = join(videos, "jump", "j1.mp4");
     const j1Rows = index
       .slice(1)

@@ -18,7 +18,8 @@ import type { ServerOptions } from "../../src/server/context.js";
 import { selectSpace } from "../../src/store/open.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import type { EmbeddingStore } from "../../src/store/types.js";
-import { makeBadInput, makeVideo, type BadInputKind } from "../helpers/synthetic-videos.js";
+import type { SamplingOptions } from "../../src/video/sampling.js";
+import { makeBadInput, makeVideo, type BadInputKind, type VideoSpec } from "../helpers/synthetic-videos.js";
 
 /** Labels of the tiny model's head (random weights: the scores mean nothing, the names read well). */
 export const HEAD_LABELS = ["juggling", "archery", "cooking", "surfing", "dancing"];
@@ -32,10 +33,25 @@ const SOURCES: Record<string, string> = {
 };
 
 /** The tiny random-weight classification model of the fixtures, written to `dir`, and its embedder. */
-async function tinyModel(dir: string): Promise<{ model: VideoMAE; embedder: Embedder }> {
+async function tinyModel(
+  dir: string,
+  sampling?: SamplingOptions,
+): Promise<{ model: VideoMAE; embedder: Embedder }> {
   await writeTinyCheckpoint(dir, { kind: "classification", labels: HEAD_LABELS });
   const model = await VideoMAE.fromDirectory(dir, { cache: false });
-  return { model, embedder: await Embedder.create(model) };
+  return { model, embedder: await Embedder.create(model, sampling ? { sampling } : {}) };
+}
+
+/**
+ * Options of {@link serverFixture}: the embedder's sampling (default: one uniform clip a video), and more videos
+ * for the collection, each stored under `collection/<label>/`.
+ *
+ * @example
+ * await serverFixture({ sampling: { strategy: "clips", clips: 3 }, extra: [{ label: "long", spec: { name: "long.webm", frames: 64 } }] });
+ */
+export interface FixtureOptions {
+  sampling?: SamplingOptions;
+  extra?: { label: string; spec: VideoSpec }[];
 }
 
 /**
@@ -102,21 +118,22 @@ export interface ServerFixture {
 const BAD_KINDS: BadInputKind[] = ["empty", "truncated-mp4", "truncated-mkv", "text", "audio-only"];
 
 /**
- * Makes the fixture (about 3 s): model, 8 stored videos in 4 labels, a query video, bad inputs.
+ * Makes the fixture (about 3 s): model, 8 stored videos in 4 labels (and `options.extra`), a query video, bad
+ * inputs.
  *
  * @example
  * let f: ServerFixture;
  * before(async () => { f = await serverFixture(); });
  * after(() => f.close());
  */
-export async function serverFixture(): Promise<ServerFixture> {
+export async function serverFixture(options: FixtureOptions = {}): Promise<ServerFixture> {
   const dir = await mkdtemp(join(tmpdir(), "vidmae-server-test-"));
   const root = join(dir, "root");
   const tmpDir = join(dir, "tmp");
   const uploadsDir = join(dir, "uploads");
   const badDir = join(root, "bad");
   await mkdir(badDir, { recursive: true });
-  const { model, embedder } = await tinyModel(join(dir, "model"));
+  const { model, embedder } = await tinyModel(join(dir, "model"), options.sampling);
   const bad = {} as Record<BadInputKind, string>;
   const [collection, query, outside] = await Promise.all([
     Promise.all(
@@ -128,7 +145,16 @@ export async function serverFixture(): Promise<ServerFixture> {
           makeVideo(folder, { name: `${label}-2.webm`, source, width: 48 + 16 * i, height: 48, frames: 10 }),
         ]);
       }),
-    ).then((paths) => paths.flat()),
+    ).then(async (paths) => [
+      ...paths.flat(),
+      ...(await Promise.all(
+        (options.extra ?? []).map(async ({ label, spec }) => {
+          const folder = join(root, "collection", label);
+          await mkdir(folder, { recursive: true });
+          return makeVideo(folder, spec);
+        }),
+      )),
+    ]),
     makeVideo(root, { name: "query.mp4", source: "mandelbrot", width: 80, height: 48, frames: 12 }),
     makeVideo(dir, { name: "outside.mp4", frames: 8 }),
     ...BAD_KINDS.map(async (kind) => (bad[kind] = await makeBadInput(badDir, kind))),

@@ -187,7 +187,7 @@ describe("upload forms", () => {
         "/v1/similar",
         400,
         "E_INVALID_ARGUMENT",
-        '"store" and "label" apply to POST /v1/embed only',
+        '"store" and "label" apply to POST /v1/embed and /v1/analyze only',
       ],
       [
         [field("label", "x")],

@@ -256,6 +256,7 @@ describe("collection routes", () => {
     assert.equal(body.total, 8);
     assert.equal(body.videos.length, 3);
     assert.deepEqual(Object.keys(body.videos[0]).sort(), [
+      "addedAt",
       "durationSec",
       "errorCode",
       "errorMessage",
@@ -370,25 +371,33 @@ describe("metrics and docs", () => {
     assert.match(res.body, /vidmae_inference_seconds_count \d+/);
   });
 
-  test("GET /docs is an OpenAPI 3.1 document of every route, with parameters from the schemas", async () => {
-    const doc = (await app.inject({ method: "GET", url: "/docs" })).json();
+  test("GET /docs/openapi.json is an OpenAPI 3.1 document of every route, with parameters from the schemas", async () => {
+    const doc = (await app.inject({ method: "GET", url: "/docs/openapi.json" })).json();
     assert.equal(doc.openapi, "3.1.0");
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       "/",
       "/docs",
+      "/docs/init.js",
+      "/docs/openapi.json",
+      "/docs/{file}",
       "/healthz",
       "/metrics",
+      "/openapi.json",
       "/page.css",
       "/page.js",
+      "/v1/analyze",
       "/v1/classify",
       "/v1/embed",
+      "/v1/info",
       "/v1/map",
       "/v1/similar",
       "/v1/videos",
       "/v1/videos/{id}",
+      "/v1/videos/{id}/file",
       "/v1/videos/{id}/similar",
       "/v1/videos/{id}/thumbnail",
     ]);
+    assert.deepEqual((await app.inject({ method: "GET", url: "/openapi.json" })).json(), doc);
     const k = doc.paths["/v1/classify"].post.parameters.find((p: { name: string }) => p.name === "k");
     assert.deepEqual(k, {
       name: "k",
@@ -409,7 +418,7 @@ describe("API key", () => {
   after(() => secured.close());
 
   test("API routes need the key: 401 without it or with a wrong one, with WWW-Authenticate", async () => {
-    for (const url of ["/v1/videos", "/v1/map", "/metrics", "/docs", "/v1/videos/1/similar", "/v1/nope"]) {
+    for (const url of ["/v1/videos", "/v1/map", "/metrics", "/v1/info", "/v1/videos/1/file", "/v1/nope"]) {
       const none = await secured.inject({ method: "GET", url });
       assert.deepEqual(errorOf(none), { status: 401, code: "E_UNAUTHORIZED" }, url);
       assert.equal(none.headers["www-authenticate"], 'Bearer realm="vidmae"');
@@ -445,7 +454,7 @@ describe("API key", () => {
       headers: { authorization: "Bearer s3cret-key" },
     });
     assert.equal(ok.statusCode, 200);
-    for (const url of ["/healthz", "/", "/page.js", "/page.css"])
+    for (const url of ["/healthz", "/", "/page.js", "/page.css", "/docs", "/docs/openapi.json"])
       assert.equal((await secured.inject({ method: "GET", url })).statusCode, 200, url);
   });
 });

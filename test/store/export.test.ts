@@ -39,11 +39,19 @@ function parseCsv(text: string): string[][] {
 
 const AWKWARD = 'say "hi", then\nleave';
 
-/** Three videos: one labelled awkwardly, one unlabelled, one failed (not exported). */
+/** Every path of video 1 (a copy at a second path, labelled otherwise) and of video 2, as exported. */
+const PATHS_1 = JSON.stringify([
+  { path: "videos/1.mp4", label: AWKWARD },
+  { path: "copy/1.mp4", label: "copy" },
+]);
+const PATHS_2 = JSON.stringify([{ path: "dir, with comma/2.mp4", label: null }]);
+
+/** Three videos: one labelled awkwardly (with a copy), one unlabelled, one failed (not exported). */
 async function fixtureStore() {
   const store = await SqliteStore.open(":memory:");
   const space = await store.ensureSpace(SPEC);
-  const [a, b, c] = await store.upsertVideos([
+  const [, a, b, c] = await store.upsertVideos([
+    videoFile(1, { path: "copy/1.mp4", label: "copy" }),
     videoFile(1, { label: AWKWARD }),
     videoFile(2, { path: "dir, with comma/2.mp4" }),
     videoFile(3, { label: "x" }),
@@ -74,19 +82,19 @@ describe("exportEmbeddings", () => {
     assert.deepEqual(npy.shape, [4, 4]);
     assert.deepEqual(npy.data, loaded.data);
     assert.deepEqual(parseCsv(readFileSync(result.files[1], "utf8")), [
-      ["row", "id", "path", "label", "clip", "crop", "start", "end"],
-      ["0", "1", "videos/1.mp4", AWKWARD, "0", "0", "0", "0.25"],
-      ["1", "1", "videos/1.mp4", AWKWARD, "1", "0", "0.5", "0.75"],
-      ["2", "2", "dir, with comma/2.mp4", "", "0", "0", "0", "0.25"],
-      ["3", "2", "dir, with comma/2.mp4", "", "1", "0", "0.5", "0.75"],
+      ["row", "id", "path", "label", "clip", "crop", "start", "end", "paths"],
+      ["0", "1", "videos/1.mp4", AWKWARD, "0", "0", "0", "0.25", PATHS_1],
+      ["1", "1", "videos/1.mp4", AWKWARD, "1", "0", "0.5", "0.75", PATHS_1],
+      ["2", "2", "dir, with comma/2.mp4", "", "0", "0", "0", "0.25", PATHS_2],
+      ["3", "2", "dir, with comma/2.mp4", "", "1", "0", "0.5", "0.75", PATHS_2],
     ]);
   });
 
   it("leaves the clip columns empty at video level", async () => {
     const { result } = await exportTo("npy", "video");
     assert.deepEqual(parseCsv(readFileSync(result.files[1], "utf8")).slice(1), [
-      ["0", "1", "videos/1.mp4", AWKWARD, "", "", "", ""],
-      ["1", "2", "dir, with comma/2.mp4", "", "", "", "", ""],
+      ["0", "1", "videos/1.mp4", AWKWARD, "", "", "", "", PATHS_1],
+      ["1", "2", "dir, with comma/2.mp4", "", "", "", "", "", PATHS_2],
     ]);
   });
 
@@ -104,6 +112,7 @@ describe("exportEmbeddings", () => {
         id: 1,
         path: "videos/1.mp4",
         label: AWKWARD,
+        paths: JSON.parse(PATHS_1),
         clip: 1,
         crop: 0,
         start: 0.5,

@@ -83,6 +83,7 @@ describe("SQLite schema", () => {
       "embedding_spaces",
       "schema_migrations",
       "video_embeddings",
+      "video_paths",
       "video_status",
       "videos",
     ]);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PgStore, redactUrl } from "../../src/store/postgres.js";
+import { POSTGRES_MIGRATIONS, SCHEMA_VERSION } from "../../src/store/schema.js";
 import { SPEC, embeddings, videoFile } from "./helpers.js";
 import { POSTGRES_SKIP as SKIP, POSTGRES_URL as URL_, admin, newSchema } from "./postgres-helpers.js";
 
@@ -26,14 +27,18 @@ describe("PgStore", { skip: SKIP }, () => {
         "embedding_spaces",
         "schema_migrations",
         "video_embeddings",
+        "video_paths",
         "video_status",
         "videos",
       ],
     );
-    const [migration] = await admin<{ version: number; name: string }>(
-      `SELECT version, name FROM ${schema}.schema_migrations`,
+    const migrations = await admin<{ version: number; name: string }>(
+      `SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`,
     );
-    assert.deepEqual({ ...migration }, { version: 1, name: "initial schema" });
+    assert.deepEqual(
+      migrations.map((m) => ({ ...m })),
+      POSTGRES_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })),
+    );
   });
 
   it("migrates once when many processes open a new database together", async () => {
@@ -41,17 +46,17 @@ describe("PgStore", { skip: SKIP }, () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(URL_!, { schema })));
     await Promise.all(stores.map((s) => s.close()));
     const rows = await admin(`SELECT version FROM ${schema}.schema_migrations`);
-    assert.equal(rows.length, 1);
+    assert.equal(rows.length, SCHEMA_VERSION);
   });
 
   it("refuses a database with a newer schema", async () => {
     const schema = newSchema();
     await (await PgStore.open(URL_!, { schema })).close();
-    await admin(`INSERT INTO ${schema}.schema_migrations VALUES (2, 'future', now())`);
+    await admin(`INSERT INTO ${schema}.schema_migrations VALUES (${SCHEMA_VERSION + 1}, 'future', now())`);
     const where = `${redactUrl(URL_!)} (schema ${schema})`;
     await assert.rejects(PgStore.open(URL_!, { schema }), {
       code: "E_STORE",
-      message: `${where} has schema version 2 but this version of vidmae reads up to 1: upgrade vidmae to open it`,
+      message: `${where} has schema version ${SCHEMA_VERSION + 1} but this version of vidmae reads up to ${SCHEMA_VERSION}: upgrade vidmae to open it`,
     });
   });
 

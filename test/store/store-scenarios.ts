@@ -131,7 +131,15 @@ export function storeScenarios(
       );
       assert.equal((await store.findVideoByHash("hash-1"))?.id, video.id);
       assert.equal((await store.findVideoByPath("renamed/1.mp4"))?.id, video.id);
-      assert.equal(await store.findVideoByPath("videos/1.mp4"), null);
+      assert.deepEqual(
+        moved.paths.map((p) => [p.path, p.label]),
+        [
+          ["renamed/1.mp4", "dog"],
+          ["videos/1.mp4", "dog"],
+        ],
+        "every path given is kept, the new one first; it takes the video's label",
+      );
+      assert.equal((await store.findVideoByPath("videos/1.mp4"))?.id, video.id);
       assert.equal((await store.status(space.id, video.id))?.status, "ok");
       assert.equal((await store.loadVectors(space.id, { level: "video" })).rows[0].path, "renamed/1.mp4");
     });
@@ -146,6 +154,14 @@ export function storeScenarios(
       ]);
       assert.equal(dog.id, cat.id);
       assert.deepEqual([dog.path, dog.label], ["b/x.mp4", "dog"]);
+      assert.deepEqual(
+        dog.paths.map((p) => [p.path, p.label]),
+        [
+          ["b/x.mp4", "dog"],
+          ["a/x.mp4", "cat"],
+        ],
+        "both paths are kept, each with its label",
+      );
       assert.deepEqual(dog.replacedLabel, { path: "a/x.mp4", label: "cat" });
       assert.equal(again.replacedLabel, undefined, "same path and label: nothing replaced");
       assert.deepEqual(await store.getVideo(cat.id), again);
@@ -164,6 +180,55 @@ export function storeScenarios(
       // Clearing the label from another path is a replacement too: nothing goes silently.
       const [cleared] = await store.upsertVideos([videoFile(1, { path: "e/x.mp4", label: null })]);
       assert.deepEqual(cleared.replacedLabel, { path: "d/x.mp4", label: "bird" });
+    });
+
+    scenario("keeps every path of the same content with its own label", async ({ store }) => {
+      const space = await store.ensureSpace(SPEC);
+      const [cat] = await store.upsertVideos([videoFile(1, { path: "a/x.mp4", label: "cat" })]);
+      await store.saveEmbeddings(space.id, [embeddings(cat.id, SPEC.dim)]);
+      const [dog] = await store.upsertVideos([videoFile(1, { path: "b/x.mp4", label: "dog" })]);
+      const pathsOf = (v: { paths: { path: string; label: string | null }[] } | null) =>
+        v?.paths.map((p) => `${p.path}=${p.label}`);
+      assert.equal(dog.id, cat.id, "one content, one video");
+      assert.deepEqual([dog.path, dog.label], ["b/x.mp4", "dog"], "the primary path and label: given last");
+      assert.deepEqual(pathsOf(dog), ["b/x.mp4=dog", "a/x.mp4=cat"]);
+      // A path given again without a label keeps its own; a new one takes the video's.
+      const [again, copy] = await store.upsertVideos([
+        videoFile(1, { path: "a/x.mp4" }),
+        videoFile(1, { path: "c/x.mp4" }),
+      ]);
+      assert.deepEqual(pathsOf(again), ["a/x.mp4=cat", "b/x.mp4=dog"]);
+      assert.deepEqual([copy.path, copy.label], ["c/x.mp4", "dog"]);
+      const [listed] = await store.listVideos(space.id);
+      assert.deepEqual(pathsOf(listed), ["c/x.mp4=dog", "b/x.mp4=dog", "a/x.mp4=cat"]);
+      const { status: _status, ...record } = listed;
+      assert.deepEqual(await store.getVideo(cat.id), record, "listed and read alike");
+      assert.equal((await store.findVideoByPath("a/x.mp4"))?.id, cat.id);
+      assert.deepEqual((await store.loadVectors(space.id, { level: "video" })).rows, [
+        { videoId: cat.id, path: "c/x.mp4", label: "dog" },
+      ]);
+
+      // A path whose file now holds other content moves to that content; the old video keeps the rest.
+      const [other] = await store.upsertVideos([videoFile(2, { path: "c/x.mp4" })]);
+      assert.notEqual(other.id, cat.id);
+      assert.deepEqual(
+        [pathsOf(other), other.label],
+        [["c/x.mp4=null"], null],
+        "labels describe content: the moved path takes its new video's label (none)",
+      );
+      const left = await store.getVideo(cat.id);
+      assert.deepEqual([left?.path, left?.label], ["b/x.mp4", "dog"], "the newest remaining path is primary");
+      assert.deepEqual(pathsOf(left), ["b/x.mp4=dog", "a/x.mp4=cat"]);
+      // When no remaining path has the video's label, it takes the newest labelled remaining path's.
+      await store.upsertVideos([videoFile(3, { path: "b/x.mp4" })]);
+      const last = await store.getVideo(cat.id);
+      assert.deepEqual([last?.path, last?.label, pathsOf(last)], ["a/x.mp4", "cat", ["a/x.mp4=cat"]]);
+
+      // setLabel labels the video and every one of its paths.
+      await store.upsertVideos([videoFile(1, { path: "d/x.mp4", label: "bird" })]);
+      await store.setLabel(cat.id, "fish");
+      assert.deepEqual(pathsOf(await store.getVideo(cat.id)), ["d/x.mp4=fish", "a/x.mp4=fish"]);
+      assert.equal((await store.getVideo(cat.id))?.label, "fish");
     });
 
     scenario("lets a path go to new content and keeps the old content's vectors", async ({ store }) => {

@@ -81,7 +81,7 @@ export async function embed(io: CliIo, inputs: string[], raw: Record<string, unk
     : opts.labels
       ? { map: await readLabelsCsv(opts.labels) }
       : undefined;
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, { onWarning: io.say });
   const model = await loadCliModel(opts, io);
   const embedder = await Embedder.create(model, {
     numFrames: opts.numFrames,

@@ -25,7 +25,7 @@ const schema = z.object({
  */
 export async function exportCommand(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   const opts = parseOptions(schema, raw);
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, { onWarning: io.say });
   try {
     const space = await selectSpace(store, opts.space);
     // Rows are counted once per file written (see ExportOptions.onProgress); the bar starts at the first report.

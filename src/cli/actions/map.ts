@@ -45,7 +45,7 @@ export async function map(io: CliIo, raw: Record<string, unknown>): Promise<void
   if (opts.color === "predicted" && opts.classifier === undefined)
     throw invalidParameterError("--classifier", "a model file when --color is predicted", undefined);
   const model = opts.classifier === undefined ? undefined : await SavedModel.load(opts.classifier);
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, { onWarning: io.say });
   try {
     const space = await selectSpace(store, opts.space);
     model?.checkSpace(space, opts.classifier);

@@ -46,7 +46,8 @@ export function dataSource(opts: z.infer<typeof dataOptionsSchema>): DataSource 
 }
 
 /**
- * Says on stderr what was loaded: rows, skipped unlabelled videos, features, classes, space.
+ * Says on stderr what was loaded: rows, skipped unlabelled videos, features, classes, space; and, in one more
+ * line, the videos whose paths disagree on their label.
  *
  * @example
  * reportData(io, await loadLabelledData(source));
@@ -56,6 +57,7 @@ export function reportData(io: CliIo, data: LabelledData): void {
   const from = data.space === null ? "" : ` from space ${data.space.id} ${describeSpace(data.space)}`;
   const skipped = data.skipped > 0 ? `; ${data.skipped} without a label skipped` : "";
   io.say(`${data.y.length} labelled rows${from}${skipped}; ${data.X.cols} features, ${classes} classes`);
+  if (data.conflicts !== undefined) io.say(`warning: ${data.conflicts}`);
 }
 
 /**

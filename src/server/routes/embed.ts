@@ -6,7 +6,23 @@ import { publicInfo } from "../embedding.js";
 import { HttpError } from "../http-errors.js";
 import { embedQuerySchema, embedResponseSchema } from "../schemas.js";
 import { storeVideo } from "../store-video.js";
-import { clientGone, withVideo } from "../video-request.js";
+import { clientGone, withVideo, type StoreRequest } from "../video-request.js";
+
+/**
+ * Whether to store the video and with which label, from the form or JSON body (first) or the query; a label
+ * without storing is refused.
+ *
+ * @throws HttpError 400 for a label without store
+ * @example
+ * storeWish({ store: true }, { label: "cat" }); // { store: true, label: "cat" }
+ */
+export function storeWish(body: StoreRequest, query: StoreRequest): { store: boolean; label?: string } {
+  const store = body.store ?? query.store ?? false;
+  const label = body.label ?? query.label;
+  if (label !== undefined && !store)
+    throw new HttpError(400, "E_INVALID_ARGUMENT", "A label is only kept with store=1");
+  return { store, label };
+}
 
 /**
  * Registers `POST /v1/embed`.
@@ -31,10 +47,7 @@ export function registerEmbed(app: FastifyInstance, ctx: ServerContext): void {
     errors: [400, 401, 403, 404, 413, 415, 422, 503, 504],
     handler: ({ query, request, reply }) =>
       withVideo(request, ctx.videoRequest, true, async (input, body) => {
-        const store = body.store ?? query.store ?? false;
-        const label = body.label ?? query.label;
-        if (label !== undefined && !store)
-          throw new HttpError(400, "E_INVALID_ARGUMENT", "A label is only kept with store=1");
+        const { store, label } = storeWish(body, query);
         const video = await ctx.embeddings.embed(input, clientGone(reply));
         let record = null;
         if (store) {

@@ -1,13 +1,15 @@
 /** The web page: `/` and its stylesheet and script, open without the API key (the page asks for it). */
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import type { ServerContext } from "../context.js";
 import { PAGE_HTML } from "../page/html.js";
 import { PAGE_SCRIPT } from "../page/script.js";
 import { PAGE_CSS } from "../page/style.js";
 
-/** Only our own script, style and API; thumbnails arrive as blob: URLs. */
+/** Only our own script, style and API; thumbnails arrive as blob: URLs, videos play from this server. */
 const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; " +
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self'; " +
+  "connect-src 'self'; " +
   "form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
@@ -27,6 +29,8 @@ export function registerPage(app: FastifyInstance, ctx: ServerContext): void {
       method: "GET",
       url,
       summary,
+      // The page reads its own query (`/?limit=50`); the server ignores it.
+      query: z.looseObject({}),
       response: { mediaType: type.split(";")[0] },
       errors: [],
       open: true,

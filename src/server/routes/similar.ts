@@ -1,6 +1,5 @@
 /** Nearest stored videos: of a stored video (`GET /v1/videos/:id/similar`) or of a new one (`POST /v1/similar`). */
 import type { FastifyInstance } from "fastify";
-import { VidmaeError } from "../../errors.js";
 import type { ServerContext } from "../context.js";
 import { publicInfo } from "../embedding.js";
 import {
@@ -11,6 +10,7 @@ import {
   videoIdParamsSchema,
 } from "../schemas.js";
 import { clientGone, withVideo } from "../video-request.js";
+import { placeOnMap } from "./analyze.js";
 
 /**
  * Registers the similarity routes.
@@ -52,22 +52,7 @@ export function registerSimilar(app: FastifyInstance, ctx: ServerContext): void 
         const video = await ctx.embeddings.embed(input, clientGone(reply));
         const { vector } = video.embedding;
         const hits = await ctx.collection.similarToVector(vector, query);
-        let point = null;
-        if (query.map) {
-          try {
-            const { model } = await ctx.collection.map({
-              method: query.map,
-              level: "video",
-              seed: 0,
-              color: "label",
-            });
-            const [[x, y]] = await model.place(vector);
-            point = { method: query.map, x, y };
-          } catch (error) {
-            // Too few stored videos for this map: the neighbours still answer.
-            if (!(error instanceof VidmaeError && error.code === "E_DATA")) throw error;
-          }
-        }
+        const point = query.map ? await placeOnMap(ctx, query.map, vector) : null;
         return { name: video.name, hits, point, info: publicInfo(video.info) };
       }),
   });

@@ -1,6 +1,7 @@
 /** The collection: `GET /v1/videos`, `GET /v1/videos/:id` and a video's thumbnail. */
 import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../context.js";
+import { mediaUrl } from "./media.js";
 import { listQuerySchema, videoDetailSchema, videoIdParamsSchema, videoListSchema } from "../schemas.js";
 
 /**
@@ -8,6 +9,7 @@ import { listQuerySchema, videoDetailSchema, videoIdParamsSchema, videoListSchem
  *
  * @example
  * // curl 'http://127.0.0.1:8080/v1/videos?status=failed'
+ * // curl 'http://127.0.0.1:8080/v1/videos?label=cat&q=garden&sort=added-desc&offset=24&limit=24'
  * registerVideos(app, ctx);
  */
 export function registerVideos(app: FastifyInstance, ctx: ServerContext): void {
@@ -15,7 +17,10 @@ export function registerVideos(app: FastifyInstance, ctx: ServerContext): void {
     method: "GET",
     url: "/v1/videos",
     summary: "List stored videos",
-    description: "Videos of the collection with their status in the server's embedding space, by id.",
+    description:
+      "A page of the collection's videos with their status in the server's embedding space: filtered by status, " +
+      "exact `label` and case-insensitive text `q` in the path, ordered by the date they were added (`sort`), " +
+      "`offset`/`limit` of `total` matches; `labels` counts every label of the collection.",
     query: listQuerySchema,
     response: videoListSchema,
     errors: [400, 401],
@@ -29,11 +34,15 @@ export function registerVideos(app: FastifyInstance, ctx: ServerContext): void {
     method: "GET",
     url: "/v1/videos/:id",
     summary: "One stored video",
-    description: "The video's status, probe facts and clips (time ranges and frame indices).",
+    description:
+      "The video's status, probe facts, clips (time ranges and frame indices) and the URL a browser plays it from.",
     params: videoIdParamsSchema,
     response: videoDetailSchema,
     errors: [400, 401, 404],
-    handler: ({ params }) => ctx.collection.detail(params.id),
+    handler: async ({ params }) => ({
+      ...(await ctx.collection.detail(params.id)),
+      mediaUrl: mediaUrl(ctx.options.apiKey, params.id),
+    }),
   });
   ctx.routes.add(app, {
     method: "GET",
