@@ -16,6 +16,11 @@ const LAYERS = [
   ["demo", "server", "cli", "helpers"],
   ["index"],
 ];
+// A CommonJS config file: require is how it imports.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { builtinModules } = require("node:module");
+/** Node's built-in modules, as dependency-cruiser names them (`fs`, `node:test`). */
+const NODE_BUILTINS = `^(node:)?(${builtinModules.join("|")})$`;
 const ORDER = LAYERS.map((tier) => tier.join(", ")).join(" < ");
 /** `src/name/…` or `src/name.ts`. */
 const under = (names) => `^src/(${names.join("|")})(/|\\.ts$)`;
@@ -29,6 +34,20 @@ module.exports = {
       from: { path: under(tier) },
       to: { path: under(LAYERS.slice(i + 1).flat()) },
     })),
+    {
+      name: "web-is-a-leaf",
+      comment: "src/web/ is the browser build's entry: nothing else in src/ imports it",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/web/" },
+      to: { path: "^src/web/" },
+    },
+    {
+      name: "web-no-node-builtins",
+      comment: "src/web/ and everything it imports, however indirectly, runs in a browser: no Node built-ins",
+      severity: "error",
+      from: { path: "^src/web/" },
+      to: { path: NODE_BUILTINS, reachable: true },
+    },
     {
       name: "no-cycles",
       comment: "modules must not import each other, directly or through others",
@@ -48,6 +67,7 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    includeOnly: "^src/",
+    // Node built-ins stay in the graph so web-no-node-builtins can see them.
+    includeOnly: ["^src/", NODE_BUILTINS],
   },
 };

@@ -12,6 +12,7 @@ import { makeVideo, type VideoSpec } from "../test/helpers/synthetic-videos.js";
 import { decodeAllFrames, decodeFrames } from "../src/video/decode.js";
 import { probeVideo } from "../src/video/probe.js";
 import { uniformIndices } from "../src/video/sampling.js";
+import { bestSeconds } from "./timing.js";
 
 const CACHE = fileURLToPath(new URL("./.cache/decode/", import.meta.url));
 
@@ -40,17 +41,6 @@ async function cachedHour(): Promise<string> {
   await promisify(execFile)("ffmpeg", args);
   await rename(partial, path);
   return path;
-}
-
-/** Best (shortest) of `repeats` runs, in seconds: the machine is shared, the minimum is the least disturbed. */
-async function bestSeconds(run: () => Promise<unknown>, repeats = 3): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await run();
-    best = Math.min(best, (performance.now() - start) / 1000);
-  }
-  return best;
 }
 
 const round = (x: number, digits = 1): number => Number(x.toFixed(digits));

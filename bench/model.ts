@@ -1,6 +1,6 @@
 /**
  * Inference benchmark: a ViT-B VideoMAE with random weights (built here), fp32 and int8, at several batch sizes
- * and thread counts, against the plain-MatMul GFLOP/s of the same runtime and thread count, the PyTorch
+ * and thread counts, against the CPU's best fp32 GEMM measured in the same run (bench/peak.ts), the PyTorch
  * reference (when python3 has torch) and the fixtures for int8 accuracy.
  */
 import { execFile } from "node:child_process";
@@ -9,52 +9,31 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import * as ort from "onnxruntime-node";
-import { ELEM, GraphBuilder } from "../src/model/onnx/graph.js";
-import { type VideoMAEConfig, loadVideoMAEConfig } from "../src/model/videomae/config.js";
+import type { VideoMAEConfig } from "../src/model/videomae/config.js";
+import { loadVideoMAEConfig } from "../src/model/videomae/config-file.js";
 import { type Float32Tensor, VideoMAE } from "../src/model/videomae/model.js";
 import type { Precision } from "../src/model/videomae/modeling.js";
 import { writeRandomCheckpoint } from "../src/model/videomae/random.js";
 import { readSafetensors } from "../src/model/weights/safetensors.js";
 import { toFloat32 } from "../src/model/weights/tensor.js";
+import { type GemmPeak, type GemmShape, bestOfPeaks, gemmPeak, gemmShapes, ortGemmGflops } from "./peak.js";
+import { findPython, runReference } from "./python.js";
+import { bestSeconds } from "./timing.js";
 
 const run = promisify(execFile);
 
 /** Multiply-adds of one clip through the encoder (patch embedding, attention, MLP). */
 export function clipMacs(c: VideoMAEConfig, frames = c.num_frames): number {
-  const N = (frames / c.tubelet_size) * (c.image_size / c.patch_size) ** 2;
+  const N = tokens(c, frames);
   const D = c.hidden_size;
   const patch = N * c.num_channels * c.tubelet_size * c.patch_size ** 2 * D;
   const perLayer = 4 * N * D * D + 2 * N * N * D + 2 * N * D * c.intermediate_size;
   return patch + c.num_hidden_layers * perLayer;
 }
 
-async function time(fn: () => Promise<unknown>, repeats: number): Promise<number> {
-  await fn(); // warm-up: the first run allocates and pre-packs
-  const t0 = performance.now();
-  for (let i = 0; i < repeats; i++) await fn();
-  return (performance.now() - t0) / 1000 / repeats;
-}
-
-/** GFLOP/s of one large fp32 MatMul ([1568, 768] × [768, 3072], a ViT-B MLP shape) on onnxruntime. */
-export async function matmulGflops(threads: number): Promise<number> {
-  const [m, k, n] = [1568, 768, 3072];
-  const g = new GraphBuilder();
-  const a = g.input("a", ELEM.float, [m, k]);
-  const w = g.initializer(
-    "w",
-    [k, n],
-    Float32Array.from({ length: k * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5),
-  );
-  g.output(g.node("MatMul", [a, w], "y"), ELEM.float, [m, n]);
-  const session = await ort.InferenceSession.create(g.toModel({ producer: "vidmae-bench" }), {
-    intraOpNumThreads: threads,
-    graphOptimizationLevel: "all",
-  });
-  const input = new ort.Tensor("float32", new Float32Array(m * k).fill(0.5), [m, k]);
-  const seconds = await time(() => session.run({ a: input }), 10);
-  await session.release();
-  return (2 * m * k * n) / seconds / 1e9;
+/** Tokens of one clip: tubelets × patches per frame (1568 for ViT-B on 16 × 224²). */
+function tokens(c: VideoMAEConfig, frames = c.num_frames): number {
+  return (frames / c.tubelet_size) * (c.image_size / c.patch_size) ** 2;
 }
 
 /** ViT-B as VideoMAE-base ships it (VideoMAEConfig defaults), with a 400-label head like the Kinetics model. */
@@ -129,19 +108,14 @@ async function int8OnFixture(): Promise<{ min_cosine: number; top1_agreement: nu
 async function torchReference(
   threads: number,
 ): Promise<{ impl: string; torch: string; batch: Record<string, number> } | null> {
-  const script = fileURLToPath(new URL("./reference/videomae_torch.py", import.meta.url));
-  for (const python of ["/usr/bin/python3", "python3"]) {
-    try {
-      await run(python, ["-c", "import torch"]);
-    } catch {
-      continue;
-    }
-    const { stdout } = await run(python, [script, "--threads", String(threads), "--batches", "1,4"], {
-      maxBuffer: 1 << 20,
-    });
-    return JSON.parse(stdout.trim().split("\n").at(-1)!);
-  }
-  return null;
+  const py = await findPython(["torch"]);
+  if (!py) return null;
+  return runReference(
+    py.python,
+    "videomae_torch.py",
+    ["--threads", String(threads), "--batches", "1,4"],
+    threads,
+  );
 }
 
 /** Peak RSS (MB) of a fresh process that loads the cached fp32 graph and runs one batch-1 clip. */
@@ -161,7 +135,8 @@ async function peakRssBatch1(dir: string, cacheDir: string, threads: number): Pr
 /** Everything {@link benchModel} measures; names follow the issue's JSON keys. */
 export interface ModelBench {
   threads: number;
-  matmul_gflops: number;
+  /** The CPU's best fp32 GEMM in this run: what `fp32.fraction_of_peak` divides by. */
+  peak: GemmPeak;
   build_s_cold: number;
   load_s_warm: number;
   fp32: {
@@ -171,7 +146,8 @@ export interface ModelBench {
   };
   int8: {
     clips_per_s: Record<string, number>;
-    speedup: number;
+    /** int8 clips/s over fp32 clips/s, per batch. */
+    speedup: Record<string, number>;
     min_cosine: number;
     top1_agreement: number;
     vitb_min_cosine: number;
@@ -180,7 +156,8 @@ export interface ModelBench {
   by_threads: Record<
     string,
     {
-      matmul_gflops: number;
+      /** One MatMul of the model's MLP shape ([tokens, D] × [D, I]) at this thread count. */
+      mlp_matmul_gflops: number;
       fp32_clips_per_s: Record<string, number>;
       int8_clips_per_s: Record<string, number>;
     }
@@ -191,8 +168,9 @@ export interface ModelBench {
 }
 
 /**
- * Measures ViT-B fp32 and int8 clips/s at batch 1, 2, 4 with 1 thread and all threads, the matmul peak, cold and
- * warm load, the PyTorch reference, int8 accuracy, and peak RSS of a batch-1 fp32 process.
+ * Measures ViT-B fp32 and int8 clips/s at batch 1, 2, 4 with 1 thread and all threads (best of a few runs, like
+ * the GEMM peak they are divided by), the fp32 GEMM peak of the same run (the better of a pass before and one
+ * after), cold and warm load, the PyTorch reference, int8 accuracy, and peak RSS of a batch-1 fp32 process.
  *
  * @example
  * const figures = await benchModel({ threads: 2, cacheDir: "bench/.cache" });
@@ -214,12 +192,19 @@ export async function benchModel(opts: {
   await (await VideoMAE.fromDirectory(dir, { threads: opts.threads, cacheDir: graphCache })).release();
   const loadWarm = (performance.now() - t0) / 1000;
 
+  const config = await loadVideoMAEConfig(join(dir, "config.json"));
+  const mlpShape: GemmShape = [tokens(config), config.hidden_size, config.intermediate_size];
+  const shapes = gemmShapes(
+    { tokens: tokens(config), hidden: config.hidden_size, intermediate: config.intermediate_size },
+    batches,
+  );
+  const peakBefore = await gemmPeak(opts.threads, shapes);
   const byThreads: ModelBench["by_threads"] = {};
   const threadCounts = [...new Set([1, opts.threads])];
   let vitb = { min: 1, agree: 0, rows: 0 };
   for (const threads of threadCounts) {
     const entry = {
-      matmul_gflops: await matmulGflops(threads),
+      mlp_matmul_gflops: await ortGemmGflops(threads, mlpShape),
       fp32_clips_per_s: {} as Record<string, number>,
       int8_clips_per_s: {} as Record<string, number>,
     };
@@ -231,7 +216,9 @@ export async function benchModel(opts: {
       const model = await VideoMAE.fromDirectory(dir, { threads, precision, cacheDir: graphCache });
       for (const batch of batches) {
         const input = clip(model.config, batch);
-        const seconds = await time(() => model.forward(input), batch === 1 ? 2 : 1);
+        // More repeats where a run is short; one thread is slow enough that one run after the warm-up will do.
+        const repeats = threads === opts.threads ? Math.max(1, Math.ceil(3 / batch)) : 1;
+        const seconds = await bestSeconds(() => model.forward(input), repeats, 1);
         entry[`${precision}_clips_per_s`][`batch${batch}`] = batch / seconds;
       }
       if (threads === opts.threads) {
@@ -247,8 +234,7 @@ export async function benchModel(opts: {
     byThreads[`threads${threads}`] = entry;
   }
   const main = byThreads[`threads${opts.threads}`];
-  const peak = main.matmul_gflops;
-  const config = await loadVideoMAEConfig(join(dir, "config.json"));
+  const peak = bestOfPeaks(peakBefore, await gemmPeak(opts.threads, shapes));
   const flopsPerClip = 2 * clipMacs(config);
   const gflops = Object.fromEntries(
     Object.entries(main.fp32_clips_per_s).map(([k, v]) => [k, (v * flopsPerClip) / 1e9]),
@@ -258,17 +244,19 @@ export async function benchModel(opts: {
   const torchClips = reference ? { batch1: reference.batch["1"], batch4: reference.batch["4"] } : null;
   return {
     threads: opts.threads,
-    matmul_gflops: peak,
+    peak,
     build_s_cold: buildCold,
     load_s_warm: loadWarm,
     fp32: {
       clips_per_s: main.fp32_clips_per_s,
       gflops,
-      fraction_of_peak: Object.fromEntries(Object.entries(gflops).map(([k, v]) => [k, v / peak])),
+      fraction_of_peak: Object.fromEntries(Object.entries(gflops).map(([k, v]) => [k, v / peak.peak_gflops])),
     },
     int8: {
       clips_per_s: main.int8_clips_per_s,
-      speedup: main.int8_clips_per_s.batch1 / main.fp32_clips_per_s.batch1,
+      speedup: Object.fromEntries(
+        Object.entries(main.int8_clips_per_s).map(([k, v]) => [k, v / main.fp32_clips_per_s[k]]),
+      ),
       min_cosine: fixture.min_cosine,
       top1_agreement: fixture.top1_agreement,
       vitb_min_cosine: vitb.min,

@@ -28,6 +28,9 @@ const VALUES: Record<string, string> = {
   "--model": "MCG-NJU/videomae-base",
   "--revision": "main",
   "--threads": "2",
+  "--num-heads": "12",
+  "--arch": "vit_base_patch16_224",
+  "--image-size": "224",
   "--db": "vidmae.db",
   "worker --db": "postgres://vidmae@db.internal/vidmae",
   "--space": "2",
@@ -36,6 +39,7 @@ const VALUES: Record<string, string> = {
   "export-onnx --out": "videomae.onnx",
   "frames --out": "frames.safetensors",
   "export --out": "export/",
+  "export-web --out": "site/",
   "train --out": "classifier.json",
   "demo --out": "vidmae-demo",
   "map --out": "map.html",
@@ -96,7 +100,7 @@ const VALUES: Record<string, string> = {
 
 /** What a command needs to run at all, beyond its mandatory options (checked by the action, not commander). */
 const BASE: Record<string, string> = {
-  predict: "--classifier classifier.json",
+  predict: "--classifier classifier.json a.mp4",
   train: "--db vidmae.db",
   evaluate: "--db vidmae.db",
   frames: "--model MCG-NJU/videomae-base",

@@ -4,6 +4,8 @@
  * @example
  * import { LogisticRegression, Pipeline, StandardScaler } from "vidmae/classify";
  * const pipe = new Pipeline([["scale", new StandardScaler()], ["clf", new LogisticRegression()]]);
+ * pipe.fit([[0, 1], [1, 0], [9, 8], [8, 9]], ["cat", "cat", "dog", "dog"]);
+ * console.log(pipe.predict([[1, 1], [9, 9]])); // → [ 'cat', 'dog' ]
  */
 export { type Label, type Estimator, type Transformer, type Classifier } from "./base.js";
 export { ESTIMATORS, estimatorFromJSON } from "./registry.js";

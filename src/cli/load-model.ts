@@ -20,6 +20,8 @@ export async function loadCliModel(opts: ModelCliOptions, io: CliIo): Promise<Vi
       threads: opts.threads,
       executionProvider: opts.provider,
       precision: opts.precision,
+      numHeads: opts.numHeads,
+      arch: opts.arch,
       onWarning: (m) => io.say(`warning: ${m}`),
       hub: { revision: opts.revision, onProgress: bar.update },
     });
@@ -37,7 +39,7 @@ export async function loadCliModel(opts: ModelCliOptions, io: CliIo): Promise<Vi
  */
 export async function loadSpaceEmbedder(
   space: EmbeddingSpaceSpec,
-  opts: Pick<ModelCliOptions, "threads" | "provider">,
+  opts: Pick<ModelCliOptions, "threads" | "provider" | "numHeads" | "arch">,
   io: CliIo,
 ): Promise<{ model: VideoMAE; embedder: Embedder }> {
   const bar = downloadBar(io.stderr);
@@ -45,6 +47,8 @@ export async function loadSpaceEmbedder(
     return await loadEmbedderForSpace(space, {
       threads: opts.threads,
       executionProvider: opts.provider,
+      numHeads: opts.numHeads,
+      arch: opts.arch,
       onWarning: (m) => io.say(`warning: ${m}`),
       hub: { onProgress: bar.update },
     });

@@ -146,6 +146,10 @@ export const LIMITS = {
   seconds: numberInRange(0.001, 86_400),
   /** Frame pixels, width × height: up to 16384². */
   pixels: intInRange(1, 16384 * 16384),
+  /** Attention heads of a `.pth` checkpoint (published models have 6 to 16). */
+  numHeads: intInRange(1, 1024),
+  /** Image side of an exported `.pth` model, in pixels (a multiple of its patch size, checked on export). */
+  imageSize: intInRange(1, 4096),
 } as const;
 
 /** The service's defaults in the units of `vidmae serve`'s flags, for its help text and its schema. */
@@ -161,17 +165,31 @@ export const SERVE_DEFAULTS = {
   maxConnections: DEFAULT_SERVER_OPTIONS.maxConnections,
 };
 
-/** Options every command that loads a model takes. */
-export const modelOptionsSchema = z.object({
-  model: z
-    .string()
-    .min(1)
-    .default(() => process.env.VIDMAE_MODEL || DEFAULT_MODEL),
-  revision: z.string().min(1).optional(),
-  threads: LIMITS.threads.schema().optional(),
-  provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
-  precision: z.enum(["fp32", "int8"], { error: "one of: fp32, int8" }).default("fp32"),
+/**
+ * `--num-heads` and `--arch` (what a `.pth` does not record), for commands that reload a space's model without
+ * the other model flags (`predict`, `similar`, `worker`) or only read its config (`frames`).
+ *
+ * @example
+ * const opts = parseOptions(schema.extend(pthOptionsSchema.shape), raw); // opts.numHeads, opts.arch
+ */
+export const pthOptionsSchema = z.object({
+  numHeads: LIMITS.numHeads.schema().optional(),
+  arch: z.string().min(1).optional(),
 });
+
+/** Options every command that loads a model takes. */
+export const modelOptionsSchema = z
+  .object({
+    model: z
+      .string()
+      .min(1)
+      .default(() => process.env.VIDMAE_MODEL || DEFAULT_MODEL),
+    revision: z.string().min(1).optional(),
+    threads: LIMITS.threads.schema().optional(),
+    provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
+    precision: z.enum(["fp32", "int8"], { error: "one of: fp32, int8" }).default("fp32"),
+  })
+  .extend(pthOptionsSchema.shape);
 
 /** Parsed model options. */
 export type ModelCliOptions = z.infer<typeof modelOptionsSchema>;
@@ -240,10 +258,10 @@ export function addSamplingOptions(command: Command): Command {
  * addModelOptions(program.command("classify <videos...>"));
  */
 export function addModelOptions(command: Command): Command {
-  return command
+  command
     .option(
-      "--model <dir|repo>",
-      `model directory or Hugging Face repo id (default: $VIDMAE_MODEL or ${DEFAULT_MODEL})`,
+      "--model <dir|file.pth|repo>",
+      `model directory, .pth checkpoint of the original VideoMAE / VideoMAE V2 code, or Hugging Face repo id (default: $VIDMAE_MODEL or ${DEFAULT_MODEL})`,
     )
     .option("--revision <rev>", "hub branch, tag or commit")
     .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads"))
@@ -251,6 +269,26 @@ export function addModelOptions(command: Command): Command {
     .option(
       "--precision <fp32|int8>",
       "int8: quantized linear layers, faster; its vectors form their own embedding space (default fp32)",
+    );
+  return addPthOptions(command);
+}
+
+/**
+ * Adds `--num-heads` and `--arch` (read them with {@link pthOptionsSchema}): commands that load a model, and
+ * those that reload the `.pth` an embedding space was made with.
+ *
+ * @example
+ * addPthOptions(program.command("similar [video]"));
+ */
+export function addPthOptions(command: Command): Command {
+  return command
+    .option(
+      "--num-heads <n>",
+      LIMITS.numHeads.help("attention heads of a .pth checkpoint (its weights do not record them)"),
+    )
+    .option(
+      "--arch <name>",
+      "upstream model name of a .pth checkpoint instead of --num-heads, e.g. vit_base_patch16_224 (small 6, base 12, large/huge/giant 16 heads)",
     );
 }
 

@@ -11,6 +11,7 @@ import { registerEmbed } from "./commands/embed.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerExport } from "./commands/export.js";
 import { registerExportOnnx } from "./commands/export-onnx.js";
+import { registerExportWeb } from "./commands/export-web.js";
 import { registerFrames } from "./commands/frames.js";
 import { registerForward } from "./commands/forward.js";
 import { registerPredict } from "./commands/predict.js";
@@ -47,6 +48,7 @@ export function buildProgram(deps: Partial<CliDeps> = {}): Command {
   for (const register of [
     registerForward,
     registerExportOnnx,
+    registerExportWeb,
     registerPull,
     registerFrames,
     registerClassify,

@@ -17,6 +17,10 @@ export interface ModelRuntimeOptions {
   /** Clips per inference batch. @defaultValue 1 */
   batch?: number;
   onWarning?: (message: string) => void;
+  /** Attention heads of a `.pth` model that jobs name (its weights do not record them); ignored for folders. */
+  numHeads?: number;
+  /** An upstream model name for a `.pth` model instead of `numHeads`, e.g. `vit_base_patch16_224`. */
+  arch?: string;
 }
 
 /**
@@ -45,6 +49,8 @@ export class ModelCache {
         threads: this.options.threads,
         executionProvider: this.options.executionProvider,
         onWarning: this.options.onWarning,
+        numHeads: this.options.numHeads,
+        arch: this.options.arch,
         hub: revision ? { revision } : undefined,
       });
       this.models.set(key, model);

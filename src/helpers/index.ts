@@ -4,6 +4,7 @@
  * @example
  * import { embedVideo } from "vidmae";
  * const { vector } = await embedVideo("a.mp4", { model: "MCG-NJU/videomae-base" });
+ * console.log(vector.length); // → 768
  */
 export {
   classifyVideo,

@@ -109,7 +109,7 @@ async function withModel<T>(
  * @example
  * import { embedVideo } from "vidmae";
  * const { vector, clips, space } = await embedVideo("cat.mp4", { model: "MCG-NJU/videomae-base" });
- * console.log(vector.length, clips.map((c) => `${c.start}-${c.end}s`), space.pooling); // 768 [ '0-2.56s' ] mean
+ * console.log(vector.length, clips.map((c) => `${c.start}-${c.end}s`), space.pooling); // → 768 [ '0-2.56s' ] mean
  */
 export async function embedVideo(path: string, options: EmbedVideoOptions): Promise<VideoVectors> {
   const { model: source, numFrames, sampling, crops, pooling } = options;
@@ -132,7 +132,7 @@ export async function embedVideo(path: string, options: EmbedVideoOptions): Prom
  * @example
  * import { classifyVideo } from "vidmae";
  * const top = await classifyVideo("cat.mp4", { model: "MCG-NJU/videomae-base-finetuned-kinetics", k: 3 });
- * console.log(top[0]); // { label: 'petting cat', index: 250, score: 0.82 }
+ * console.log(top[0]); // → { label: 'petting cat', index: 250, score: 0.82 }
  */
 export async function classifyVideo(path: string, options: ClassifyVideoOptions): Promise<HeadLabel[]> {
   const { model: source, k = 5, numFrames, sampling, crops } = options;
@@ -153,7 +153,7 @@ export async function classifyVideo(path: string, options: ClassifyVideoOptions)
  * @example
  * import { similarVideos } from "vidmae";
  * for (const hit of await similarVideos("query.mp4", { db: "vidmae.db", k: 5 }))
- *   console.log(hit.score.toFixed(3), hit.path, hit.label); // 0.981 /videos/cat/02.mp4 cat
+ *   console.log(hit.score.toFixed(3), hit.path, hit.label); // → 0.981 /videos/cat/02.mp4 cat
  */
 export async function similarVideos(
   query: string | Float32Array,

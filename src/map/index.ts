@@ -3,7 +3,13 @@
  *
  * @example
  * import { writeMap } from "vidmae/map";
- * await writeMap(await store.loadVectors(space.id, { level: "video" }), { out: "map.html" });
+ * import { openStore, selectSpace } from "vidmae/store";
+ * const store = await openStore("vidmae.db");
+ * const space = await selectSpace(store);
+ * const vectors = await store.loadVectors(space.id, { level: "video" });
+ * const { format } = await writeMap(vectors, { method: "pca", out: "map.html" });
+ * console.log(format); // → html
+ * await store.close();
  */
 export {
   projectEmbeddings,

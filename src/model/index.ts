@@ -3,8 +3,12 @@
  *
  * @example
  * import { VideoMAE, pullModel } from "vidmae/model";
- * await pullModel("MCG-NJU/videomae-base");
+ * await pullModel("MCG-NJU/videomae-base"); // into the Hugging Face cache (VideoMAE.load pulls too)
  * const model = await VideoMAE.load("MCG-NJU/videomae-base");
+ * const { num_frames: t, image_size: size } = model.config;
+ * const { meanPooled } = await model.forward({ data: new Float32Array(t * 3 * size * size), dims: [1, t, 3, size, size] });
+ * console.log(meanPooled.dims); // → [ 1, 768 ]
+ * await model.release();
  */
 export {
   VideoMAE,
@@ -15,7 +19,8 @@ export {
   type ModelOptions,
 } from "./videomae/model.js";
 export { loadCheckpoint, type Checkpoint } from "./videomae/checkpoint.js";
-export { loadVideoMAEConfig, parseVideoMAEConfig, type VideoMAEConfig } from "./videomae/config.js";
+export { parseVideoMAEConfig, type VideoMAEConfig } from "./videomae/config.js";
+export { loadVideoMAEConfig } from "./videomae/config-file.js";
 export { type CheckpointKind } from "./videomae/keys.js";
 export { writeRandomCheckpoint, type RandomCheckpointOptions } from "./videomae/random.js";
 export { sinusoidTable } from "./videomae/position.js";

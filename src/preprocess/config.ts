@@ -3,9 +3,8 @@
  * take `VideoMAEImageProcessor`'s class defaults; unknown fields are ignored; a wrong one is an `E_CONFIG` error
  * naming the file and the field.
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { VidmaeError, wrapError } from "../errors.js";
+import { VidmaeError } from "../errors.js";
 import type { ResampleFilter } from "./resize.js";
 
 /** Target of the resize step: shortest edge to a length (aspect kept), or an exact size. */
@@ -117,26 +116,3 @@ export function parsePreprocessorConfig(json: unknown, file: string): Preprocess
 
 /** The settings of a config that sets nothing: HF `VideoMAEImageProcessor()`. */
 export const DEFAULT_PREPROCESSOR_CONFIG: PreprocessorConfig = parsePreprocessorConfig({}, "defaults");
-
-/**
- * Reads and validates a `preprocessor_config.json` file.
- *
- * @throws VidmaeError `E_IO` if unreadable, `E_CONFIG` if not JSON or a field is wrong
- * @example
- * const config = await loadPreprocessorConfig("ckpt/preprocessor_config.json");
- */
-export async function loadPreprocessorConfig(path: string): Promise<PreprocessorConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw wrapError(e, "E_IO", `Cannot read ${path}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw wrapError(e, "E_CONFIG", `${path}: invalid JSON`);
-  }
-  return parsePreprocessorConfig(json, path);
-}

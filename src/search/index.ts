@@ -3,7 +3,12 @@
  *
  * @example
  * import { similarVideos } from "vidmae/search";
- * const hits = await similarVideos(vectors, { row: 0 }, { k: 5 });
+ * import { openStore, selectSpace } from "vidmae/store";
+ * const store = await openStore("vidmae.db");
+ * const vectors = await store.loadVectors((await selectSpace(store)).id, { level: "video" });
+ * const hits = await similarVideos(vectors, { row: 0 }, { k: 5 }); // the 5 nearest to the first stored video
+ * console.log(hits.length); // → 5
+ * await store.close();
  */
 export { ExactIndex, exactSearch, type Neighbors } from "./exact.js";
 export { AnnIndex, annIndexPath, updateAnnIndex, type AnnOptions, type AnnSpace } from "./ann.js";

@@ -3,7 +3,11 @@
  *
  * @example
  * import { describeSpace } from "vidmae/space";
- * console.log(describeSpace(space));
+ * import { openStore, selectSpace } from "vidmae/store";
+ * const store = await openStore("vidmae.db");
+ * console.log(describeSpace(await selectSpace(store)));
+ * // → 5d1f0c3a9b2e (MCG-NJU/videomae-base-finetuned-kinetics, head pooling, uniform T=16, 1 crop, fp32, dim 768)
+ * await store.close();
  */
 export {
   POOLINGS,

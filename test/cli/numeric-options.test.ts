@@ -31,25 +31,33 @@ const SAMPLING = {
   "--num-frames": LIMITS.numFrames,
 };
 const THREADS = { "--threads": LIMITS.threads };
+/** `.pth` head count: commands that load a model, reload a space's model, or read its config (frames). */
+const HEADS = { "--num-heads": LIMITS.numHeads };
+const MODEL = { ...THREADS, ...HEADS };
 const QUEUE = { "--attempts": LIMITS.attempts, "--retry-delay": LIMITS.retryDelayMs };
 
 /** Every numeric flag of every command, with its range. */
 const TABLE: Record<string, Record<string, NumericRange>> = {
-  forward: THREADS,
-  "export-onnx": { ...THREADS, "--num-frames": LIMITS.numFrames, "--frames": LIMITS.numFrames },
-  frames: SAMPLING,
-  classify: { ...THREADS, ...SAMPLING, "--k": LIMITS.k, "--top": LIMITS.k, "--batch": LIMITS.batch },
-  embed: { ...THREADS, ...SAMPLING, ...QUEUE, "--batch": LIMITS.batch },
+  forward: MODEL,
+  "export-onnx": {
+    ...MODEL,
+    "--num-frames": LIMITS.numFrames,
+    "--frames": LIMITS.numFrames,
+    "--image-size": LIMITS.imageSize,
+  },
+  frames: { ...SAMPLING, ...HEADS },
+  classify: { ...MODEL, ...SAMPLING, "--k": LIMITS.k, "--top": LIMITS.k, "--batch": LIMITS.batch },
+  embed: { ...MODEL, ...SAMPLING, ...QUEUE, "--batch": LIMITS.batch },
   train: { "--seed": LIMITS.seed, "--cv": LIMITS.folds },
   evaluate: { "--seed": LIMITS.seed, "--cv": LIMITS.folds, "--test-size": LIMITS.fraction },
-  predict: THREADS,
+  predict: MODEL,
   demo: { ...THREADS, "--seed": LIMITS.seed, "--videos-per-class": LIMITS.videosPerClass },
-  similar: { ...THREADS, "--id": LIMITS.id, "--k": LIMITS.k },
-  duplicates: { ...THREADS, "--threshold": LIMITS.threshold },
-  "search-moments": { ...THREADS, "--k": LIMITS.k },
+  similar: { ...MODEL, "--id": LIMITS.id, "--k": LIMITS.k },
+  duplicates: { ...MODEL, "--threshold": LIMITS.threshold },
+  "search-moments": { ...MODEL, "--k": LIMITS.k },
   map: { "--seed": LIMITS.seed, "--width": LIMITS.mapSide, "--height": LIMITS.mapSide },
   serve: {
-    ...THREADS,
+    ...MODEL,
     ...SAMPLING,
     "--port": LIMITS.port,
     "--max-upload-mb": LIMITS.uploadMb,
@@ -63,7 +71,7 @@ const TABLE: Record<string, Record<string, NumericRange>> = {
     "--max-connections": LIMITS.connections,
   },
   worker: {
-    ...THREADS,
+    ...MODEL,
     "--concurrency": LIMITS.concurrency,
     "--batch": LIMITS.batch,
     "--lock-ms": LIMITS.lockMs,

@@ -7,7 +7,7 @@ import type { VideoMAEConfig } from "../../src/model/videomae/config.js";
 
 type W = Map<string, Float32Array>;
 
-function layerNorm(
+export function layerNorm(
   x: Float64Array,
   rows: number,
   d: number,
@@ -29,7 +29,7 @@ function layerNorm(
 }
 
 /** y = x · Wᵀ + b with W stored [out, in]. */
-function linear(
+export function linear(
   x: Float64Array,
   rows: number,
   inD: number,
@@ -47,7 +47,7 @@ function linear(
   return out;
 }
 
-function erf(x: number): number {
+export function erf(x: number): number {
   // Abramowitz–Stegun 7.1.26 is too coarse for 1e-5 parity; use a series / continued fraction split.
   const t = Math.abs(x);
   if (t < 2.5) {

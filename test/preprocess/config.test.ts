@@ -3,11 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import {
-  DEFAULT_PREPROCESSOR_CONFIG,
-  loadPreprocessorConfig,
-  parsePreprocessorConfig,
-} from "../../src/preprocess/config.js";
+import { DEFAULT_PREPROCESSOR_CONFIG, parsePreprocessorConfig } from "../../src/preprocess/config.js";
+import { loadPreprocessorConfig } from "../../src/preprocess/config-file.js";
 
 const FILE = "preprocessor_config.json";
 

@@ -12,6 +12,7 @@ const schema = modelOptionsSchema.extend({
   /** Deprecated spelling of `numFrames`. */
   frames: LIMITS.numFrames.schema().optional(),
   hiddenStates: z.boolean().default(false),
+  imageSize: LIMITS.imageSize.schema().optional(),
 });
 
 /**
@@ -29,7 +30,7 @@ export async function exportOnnx(io: CliIo, raw: Record<string, unknown>): Promi
     ["--frames", opts.frames],
   );
   const model = await loadCliModel(opts, io);
-  const bytes = await model.exportOnnx({ frames, hiddenStates: opts.hiddenStates });
+  const bytes = await model.exportOnnx({ frames, hiddenStates: opts.hiddenStates, size: opts.imageSize });
   await writeFile(opts.out, bytes).catch((e) => {
     throw wrapError(e, "E_IO", `Cannot write ${opts.out}`);
   });

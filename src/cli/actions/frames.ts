@@ -4,15 +4,15 @@ import { join } from "node:path";
 import { z } from "zod";
 import { VidmaeError, displayPath, wrapError } from "../../errors.js";
 import { prepareVideo } from "../../embed/clips.js";
-import { resolveModelDir } from "../../model/hub/resolve.js";
-import { loadVideoMAEConfig } from "../../model/videomae/config.js";
+import { resolveModelPath } from "../../model/hub/resolve.js";
+import { openModelSource } from "../../model/videomae/source.js";
 import { writeSafetensors } from "../../model/weights/safetensors.js";
 import { fromFloat32 } from "../../model/weights/tensor.js";
-import { loadPreprocessorConfig } from "../../preprocess/config.js";
+import { loadPreprocessorConfig } from "../../preprocess/config-file.js";
 import { contactSheet } from "../../preprocess/contact-sheet.js";
 import { processorForModel } from "../../preprocess/for-model.js";
 import { VideoMAEImageProcessor } from "../../preprocess/image-processor.js";
-import { DEFAULT_MODEL, parseOptions, samplingOptionsSchema } from "../options.js";
+import { DEFAULT_MODEL, parseOptions, pthOptionsSchema, samplingOptionsSchema } from "../options.js";
 import { downloadBar } from "../progress.js";
 import type { CliIo } from "../run.js";
 
@@ -22,9 +22,13 @@ const schema = samplingOptionsSchema.extend({
   processor: z.string().min(1).optional(),
   out: z.string().min(1),
   png: z.string().min(1).optional(),
+  ...pthOptionsSchema.shape,
 });
 
-/** The processor and frame count from `--processor` + `--num-frames`, or from the model's two JSON files. */
+/**
+ * The processor and frame count from `--processor` + `--num-frames`, or from the model: a folder's two JSON files,
+ * or a `.pth` (the original code's preprocessing, frames from its position table or 16).
+ */
 async function resolveProcessor(
   opts: z.infer<typeof schema>,
   io: CliIo,
@@ -41,11 +45,12 @@ async function resolveProcessor(
     };
   }
   const bar = downloadBar(io.stderr);
-  const dir = await resolveModelDir(opts.model ?? (process.env.VIDMAE_MODEL || DEFAULT_MODEL), {
+  const dir = await resolveModelPath(opts.model ?? (process.env.VIDMAE_MODEL || DEFAULT_MODEL), {
     revision: opts.revision,
     onProgress: bar.update,
   }).finally(bar.stop);
-  const config = await loadVideoMAEConfig(join(dir, "config.json"));
+  // The shared resolution, so V2 hub folders and .pth files (with their heads) are read as everywhere else.
+  const { config } = await openModelSource(dir, { numHeads: opts.numHeads, arch: opts.arch });
   return { processor: await processorForModel(dir), numFrames: opts.numFrames ?? config.num_frames };
 }
 

@@ -8,7 +8,7 @@ import { openStore, selectSpace } from "../../store/open.js";
 import type { EmbeddingSpace } from "../../space/spec.js";
 import type { EmbeddingStore } from "../../store/types.js";
 import { loadSpaceEmbedder } from "../load-model.js";
-import { LIMITS, parseOptions } from "../options.js";
+import { LIMITS, parseOptions, pthOptionsSchema } from "../options.js";
 import type { CliIo } from "../run.js";
 
 const schema = z.object({
@@ -22,6 +22,7 @@ const schema = z.object({
   json: z.boolean().default(false),
   threads: LIMITS.threads.schema().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
+  ...pthOptionsSchema.shape,
 });
 
 type Options = Omit<z.infer<typeof schema>, "classifier"> & { classifier: string };
@@ -84,7 +85,7 @@ async function loadInputs(
     return { X: readFeatures(opts.x), paths: null, failed: 0 };
   }
   if (opts.db !== undefined) {
-    const store = await openStore(opts.db);
+    const store = await openStore(opts.db, { onWarning: io.say });
     try {
       const space = await chooseSpace(store, model, opts.space);
       model.checkSpace(space, opts.classifier);

@@ -17,7 +17,7 @@ import { openStore, selectSpace } from "../../store/open.js";
 import type { EmbeddingSpace } from "../../space/spec.js";
 import type { EmbeddingStore, LoadedVectors } from "../../store/types.js";
 import { loadSpaceEmbedder } from "../load-model.js";
-import { LIMITS, parseOptions } from "../options.js";
+import { LIMITS, parseOptions, pthOptionsSchema } from "../options.js";
 import type { CliIo } from "../run.js";
 
 const common = z.object({
@@ -27,6 +27,7 @@ const common = z.object({
   json: z.boolean().default(false),
   threads: LIMITS.threads.schema().optional(),
   provider: z.enum(["cpu", "cuda"], { error: "one of: cpu, cuda" }).default("cpu"),
+  ...pthOptionsSchema.shape,
 });
 
 const similarSchema = common.extend({
@@ -46,9 +47,10 @@ const momentsSchema = common.extend({ k: LIMITS.k.schema().default(10) });
 /** Opens the store and space, runs `fn`, closes the store. */
 async function withSpace<T>(
   opts: z.infer<typeof common>,
+  io: CliIo,
   fn: (store: EmbeddingStore, space: EmbeddingSpace) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, { onWarning: io.say });
   try {
     return await fn(store, await selectSpace(store, opts.space));
   } finally {
@@ -133,7 +135,7 @@ export async function similar(
     throw new VidmaeError("E_INVALID_ARGUMENT", "Give a video file or --id");
   if (video !== undefined && opts.id !== undefined)
     throw new VidmaeError("E_INVALID_ARGUMENT", "Give either a video file or --id, not both");
-  await withSpace(opts, async (store, space) => {
+  await withSpace(opts, io, async (store, space) => {
     const videos = await store.loadVectors(space.id, { level: "video" });
     let q: Float32Array;
     if (video !== undefined) q = (await embedQuery(video, store, space, opts, io)).video;
@@ -169,7 +171,7 @@ export async function similar(
  */
 export async function duplicates(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   const opts = parseOptions(duplicatesSchema, raw);
-  await withSpace(opts, async (store, space) => {
+  await withSpace(opts, io, async (store, space) => {
     const vectors = await store.loadVectors(space.id, { level: "video" });
     const groups = await nearDuplicates(vectors, { threshold: opts.threshold, metric: opts.metric });
     if (opts.json) io.stdout.write(`${JSON.stringify(groups)}\n`);
@@ -215,7 +217,7 @@ export async function searchMomentsCommand(
   raw: Record<string, unknown>,
 ): Promise<void> {
   const opts = parseOptions(momentsSchema, raw);
-  await withSpace(opts, async (store, space) => {
+  await withSpace(opts, io, async (store, space) => {
     const { clips } = await embedQuery(video, store, space, opts, io);
     const data = new Float32Array(clips.length * space.dim);
     clips.forEach((c, i) => data.set(c, i * space.dim));

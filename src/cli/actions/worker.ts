@@ -4,7 +4,7 @@ import { type WorkerEvent, runWorker } from "../../distributed/worker.js";
 import { queueNameSchema } from "../../distributed/names.js";
 import { openStore } from "../../store/open.js";
 import { displayPath, escapeControls } from "../../errors.js";
-import { LIMITS, parseOptions } from "../options.js";
+import { LIMITS, parseOptions, pthOptionsSchema } from "../options.js";
 import type { CliIo } from "../run.js";
 
 const schema = z.object({
@@ -20,6 +20,7 @@ const schema = z.object({
   metricsPort: LIMITS.port.schema().optional(),
   metricsHost: z.string().min(1).default("0.0.0.0"),
   json: z.boolean().default(false),
+  ...pthOptionsSchema.shape,
 });
 
 /** One line per event: JSON on stdout, or a sentence on stderr. */
@@ -64,6 +65,8 @@ export async function worker(io: CliIo, raw: Record<string, unknown>): Promise<v
     lockMs: opts.lockMs,
     metricsPort: opts.metricsPort,
     metricsHost: opts.metricsHost,
+    numHeads: opts.numHeads,
+    arch: opts.arch,
     onWarning: (m) => io.say(`warning: ${m}`),
     onEvent: (e) => {
       if (e.type === "ready")

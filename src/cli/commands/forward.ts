@@ -8,6 +8,7 @@ import { type CliIo, lazyAction } from "../run.js";
  *
  * @example
  * // npx vidmae forward --model ./tiny --input in.safetensors --out out.safetensors --hidden-states
+ * // npx vidmae forward --model vit_b_k710_dl_from_giant.pth --num-heads 12 --input in.safetensors --out out.safetensors
  */
 export function registerForward(program: Command, io: CliIo): void {
   addModelOptions(

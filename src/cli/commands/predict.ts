@@ -1,6 +1,6 @@
 /** `vidmae predict`: a saved model's labels for stored embeddings, arrays, or video files embedded on the spot. */
 import type { Command } from "commander";
-import { LIMITS } from "../options.js";
+import { LIMITS, addPthOptions } from "../options.js";
 import { type CliIo, lazyAction } from "../run.js";
 
 /**
@@ -11,14 +11,14 @@ import { type CliIo, lazyAction } from "../run.js";
  * // npx vidmae predict --classifier model.json --model ./videomae-copy new/*.mp4
  */
 export function registerPredict(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command("predict [videos...]")
     .description(
       "labels from a classifier made by vidmae train, for stored vectors, arrays, or videos (embedded in its space)",
     )
     .option("--classifier <model.json>", "the classifier file written by vidmae train (required)")
     .option(
-      "--model <dir|repo>",
+      "--model <dir|file.pth|repo>",
       "checkpoint to embed video files with (default: the one the classifier's space was embedded with; same weights only)",
     )
     .option("--revision <rev>", "hub branch, tag or commit of --model")
@@ -28,6 +28,6 @@ export function registerPredict(program: Command, io: CliIo): void {
     .option("--x <npy>", "predict the rows of a float [N, D] .npy file")
     .option("--json", 'print {"classes", "predictions", "probabilities", "paths"} as one JSON object')
     .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads (video files)"))
-    .option("--provider <cpu|cuda>", "execution provider for video files (default cpu)")
-    .action(lazyAction(io, async () => (await import("../actions/predict.js")).predict));
+    .option("--provider <cpu|cuda>", "execution provider for video files (default cpu)");
+  addPthOptions(command).action(lazyAction(io, async () => (await import("../actions/predict.js")).predict));
 }

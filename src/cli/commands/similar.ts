@@ -1,6 +1,6 @@
 /** `vidmae similar`, `vidmae duplicates`, `vidmae search-moments`: distance means similarity. */
 import type { Command } from "commander";
-import { LIMITS } from "../options.js";
+import { LIMITS, addPthOptions } from "../options.js";
 import { type CliIo, lazyAction } from "../run.js";
 
 /**
@@ -14,13 +14,18 @@ import { type CliIo, lazyAction } from "../run.js";
  */
 export function registerSimilar(program: Command, io: CliIo): void {
   const flags = (c: Command) =>
-    c
-      .requiredOption("--db <file>", "the store")
-      .option("--space <id|key>", "embedding space (default: the only one)")
-      .option("--metric <cosine|l2>", "distance (default cosine: 1 - cosine similarity)")
-      .option("--json", "print JSON")
-      .option("--threads <n>", LIMITS.threads.help("onnxruntime intra-op threads (when a video is embedded)"))
-      .option("--provider <cpu|cuda>", "execution provider (when a video is embedded)");
+    addPthOptions(
+      c
+        .requiredOption("--db <file>", "the store")
+        .option("--space <id|key>", "embedding space (default: the only one)")
+        .option("--metric <cosine|l2>", "distance (default cosine: 1 - cosine similarity)")
+        .option("--json", "print JSON")
+        .option(
+          "--threads <n>",
+          LIMITS.threads.help("onnxruntime intra-op threads (when a video is embedded)"),
+        )
+        .option("--provider <cpu|cuda>", "execution provider (when a video is embedded)"),
+    );
 
   flags(
     program

@@ -1,6 +1,6 @@
 /** `vidmae worker`: take embedding jobs from the queue until stopped. */
 import type { Command } from "commander";
-import { LIMITS } from "../options.js";
+import { LIMITS, addPthOptions } from "../options.js";
 import { type CliIo, lazyAction } from "../run.js";
 
 /**
@@ -10,7 +10,7 @@ import { type CliIo, lazyAction } from "../run.js";
  * // npx vidmae worker --queue redis://queue:6379 --db postgres://vidmae@db/vidmae --metrics-port 9464
  */
 export function registerWorker(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command("worker")
     .description(
       "embed videos from the queue that `vidmae embed --queue` fills, until stopped (SIGTERM or Ctrl-C)",
@@ -38,6 +38,6 @@ export function registerWorker(program: Command, io: CliIo): void {
       LIMITS.port.help("serve Prometheus metrics at http://<host>:<port>/metrics (0: any free port)"),
     )
     .option("--metrics-host <address>", "address for the metrics endpoint (default 0.0.0.0)")
-    .option("--json", "one JSON line per event on stdout")
-    .action(lazyAction(io, async () => (await import("../actions/worker.js")).worker));
+    .option("--json", "one JSON line per event on stdout");
+  addPthOptions(command).action(lazyAction(io, async () => (await import("../actions/worker.js")).worker));
 }

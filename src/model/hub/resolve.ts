@@ -20,3 +20,18 @@ export async function resolveModelDir(model: string, options: PullOptions = {}):
   if (isRepoId(model)) return (await pullModel(model, options)).dir;
   throw invalidParameterError("model", "a model directory or a Hugging Face repo id (org/name)", model);
 }
+
+/**
+ * What `--model` names, on disk: an existing file (a `.pth` checkpoint) as given, else {@link resolveModelDir}.
+ *
+ * @example
+ * await resolveModelPath("vit_b_k710_dl_from_giant.pth"); // "vit_b_k710_dl_from_giant.pth"
+ * await resolveModelPath("OpenGVLab/VideoMAEv2-Base"); // ".../snapshots/<commit>"
+ */
+export async function resolveModelPath(model: string, options: PullOptions = {}): Promise<string> {
+  const isFile = await stat(model).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return isFile ? model : resolveModelDir(model, options);
+}

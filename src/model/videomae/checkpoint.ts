@@ -8,10 +8,15 @@ import { basename, join } from "node:path";
 import { VidmaeError } from "../../errors.js";
 import { readSafetensors } from "../weights/safetensors.js";
 import { readSharded } from "../weights/sharded.js";
-import { type RawTensor, toFloat32 } from "../weights/tensor.js";
+import type { RawTensor } from "../weights/tensor.js";
 import { readTorchBin } from "../weights/torch-bin.js";
-import { type VideoMAEConfig, checkConfigLimits, parseConfigFields, readConfigJson } from "./config.js";
-import { type CheckpointKind, PRETRAINING_ONLY, configMismatch, encoderKeys, headKeys } from "./keys.js";
+import { type VideoMAEConfig, parseConfigFields } from "./config.js";
+import { readConfigJson } from "./config-file.js";
+import type { CheckpointKind } from "./keys.js";
+import { HF_LAYOUT, type Layout } from "./layout.js";
+import { verifyCheckpoint } from "./verify.js";
+
+export { shapeText, verifyTensors } from "./verify.js";
 
 /** Weight files in the order HF's `from_pretrained` prefers them. */
 const WEIGHT_FILES = [
@@ -38,6 +43,8 @@ export interface Checkpoint {
   labels: string[] | null;
   /** config.json and the weight files (shards included): what identifies the model's content. */
   files: string[];
+  /** The layout the checkpoint came in and what it adds to HF's VideoMAE. */
+  layout: Layout;
 }
 
 /**
@@ -55,10 +62,6 @@ export async function hashFiles(paths: string[]): Promise<string> {
   return h.digest("hex");
 }
 
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
-
 /**
  * The weight file a directory would be loaded from (HF's preference order), or null.
  *
@@ -70,7 +73,15 @@ export function findWeightsFile(dir: string): string | null {
   return name ? join(dir, name) : null;
 }
 
-async function readWeights(
+/**
+ * Reads a directory's weights (HF's preference order, shards joined), unverified.
+ *
+ * @returns the file (or index) read, every tensor by key, and every file read
+ * @throws VidmaeError `E_CHECKPOINT` when there are no weights; the readers' errors
+ * @example
+ * const { tensors } = await readWeights("test/fixtures/videomae-v2/v2-hub");
+ */
+export async function readWeights(
   dir: string,
 ): Promise<{ file: string; tensors: Map<string, RawTensor>; files: string[] }> {
   const file = findWeightsFile(dir);
@@ -90,20 +101,10 @@ async function readWeights(
       return { file, tensors, files: [file, ...shards] };
     }
     case "pytorch_model.bin.index.json": {
-      const { tensors, shards } = await readSharded(file, readTorchBin);
+      const { tensors, shards } = await readSharded(file, (path) => readTorchBin(path));
       return { file, tensors, files: [file, ...shards] };
     }
   }
-}
-
-function detectKind(config: VideoMAEConfig, keys: Set<string>): CheckpointKind {
-  const arch = config.architectures?.[0];
-  if (arch === "VideoMAEForVideoClassification") return "classification";
-  if (arch === "VideoMAEForPreTraining") return "pretraining";
-  if (arch === "VideoMAEModel") return "base";
-  if (keys.has("classifier.weight")) return "classification";
-  if ([...keys].some((k) => PRETRAINING_ONLY.some((p) => k.startsWith(p)))) return "pretraining";
-  return "base";
 }
 
 /**
@@ -120,56 +121,15 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const configPath = join(dir, "config.json");
   const fields = parseConfigFields(await readConfigJson(configPath), configPath);
   const { file, tensors, files } = await readWeights(dir);
-  const raw = new Set(tensors.keys());
-  const kind = detectKind(fields, raw);
-  const wrapped = kind !== "base" || [...raw].some((k) => k.startsWith("videomae."));
-  const prefix = wrapped ? "videomae." : "";
-  // Against the weights first: "the weights hold 2 layers" says more than "above the limit of 256".
-  const mismatch = configMismatch(fields, tensors, prefix);
-  if (mismatch) throw new VidmaeError("E_CHECKPOINT", `${configPath} ${mismatch}`);
-  const config = checkConfigLimits(fields, configPath);
-
-  // HF's num_labels is len(id2label); without a label map the classifier's rows say it.
-  const numLabels =
-    kind !== "classification"
-      ? 0
-      : config.id2label
-        ? Object.keys(config.id2label).length
-        : (tensors.get("classifier.weight")?.shape[0] ?? 0);
-  const expected = new Map<string, number[]>();
-  for (const [k, shape] of encoderKeys(config)) expected.set(prefix + k, shape);
-  if (kind === "classification") for (const [k, shape] of headKeys(config, numLabels)) expected.set(k, shape);
-
-  const problems: string[] = [];
-  for (const [key, shape] of expected) {
-    const t = tensors.get(key);
-    if (!t) problems.push(`missing tensor ${key} (expected shape ${shapeText(shape)})`);
-    else if (shapeText(t.shape) !== shapeText(shape))
-      problems.push(
-        `tensor ${key} has shape ${shapeText(t.shape)} but the config implies ${shapeText(shape)}`,
-      );
-  }
-  for (const key of raw) {
-    const ignored = kind === "pretraining" && PRETRAINING_ONLY.some((p) => key.startsWith(p));
-    if (!expected.has(key) && !ignored)
-      problems.push(
-        `unexpected tensor ${key} with shape ${shapeText(tensors.get(key)!.shape)} (not part of this config)`,
-      );
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 10).join("; ");
-    const more = problems.length > 10 ? `; and ${problems.length - 10} more` : "";
-    throw new VidmaeError("E_CHECKPOINT", `${file}: ${shown}${more}`);
-  }
-
-  const weights = new Map<string, Float32Array>();
-  for (const key of expected.keys()) {
-    const unprefixed = key.startsWith(prefix) ? key.slice(prefix.length) : key;
-    weights.set(unprefixed, toFloat32(tensors.get(key)!, key, file));
-  }
-  let labels: string[] | null = null;
-  if (kind === "classification") {
-    labels = Array.from({ length: numLabels }, (_, i) => config.id2label?.[String(i)] ?? `LABEL_${i}`);
-  }
-  return { dir, config, kind, weightsFile: file, weights, labels, files: [configPath, ...files] };
+  const { config, kind, weights, labels } = verifyCheckpoint(fields, configPath, tensors, file);
+  return {
+    dir,
+    config,
+    kind,
+    weightsFile: file,
+    weights,
+    labels,
+    files: [configPath, ...files],
+    layout: HF_LAYOUT,
+  };
 }

@@ -2,6 +2,7 @@
  * A loaded VideoMAE model: builds (or takes from the cache) one ONNX graph per clip length and runs it with
  * onnxruntime-node.
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,16 +10,17 @@ import * as ort from "onnxruntime-node";
 import { VidmaeError, invalidParameterError, wrapError } from "../../errors.js";
 import { VERSION } from "../../version.js";
 import { type PullOptions } from "../hub/pull.js";
-import { resolveModelDir } from "../hub/resolve.js";
+import { resolveModelPath } from "../hub/resolve.js";
 import { fingerprint, readCachedGraph, vidmaeCacheDir, writeCachedGraph } from "../onnx/cache.js";
-import { shardPaths } from "../weights/sharded.js";
-import { type Checkpoint, findWeightsFile, hashFiles, loadCheckpoint } from "./checkpoint.js";
-import { type VideoMAEConfig, loadVideoMAEConfig, tokenCount } from "./config.js";
+import { type Checkpoint, hashFiles } from "./checkpoint.js";
+import { CONFIG_LIMITS, type VideoMAEConfig, tokenCount } from "./config.js";
 import type { CheckpointKind } from "./keys.js";
+import type { LayoutFamily } from "./layout.js";
 import { type Precision, buildVideoMAEGraph } from "./modeling.js";
+import { type ModelSource, openModelSource } from "./source.js";
 
 /** Bumped whenever the graph builder changes what it emits, so stale cached graphs are not reused. */
-const GRAPH_FORMAT = 2;
+const GRAPH_FORMAT = 3;
 
 /** A float32 tensor: row-major values and their dims. */
 export interface Float32Tensor {
@@ -46,6 +48,10 @@ export interface ModelOptions {
   cache?: boolean;
   /** Receives warnings (e.g. a frame count the checkpoint was not trained at); default `process.emitWarning`. */
   onWarning?: (message: string) => void;
+  /** Attention heads of a `.pth` checkpoint (its weights do not say); ignored for folders. */
+  numHeads?: number;
+  /** An upstream model name for a `.pth` (`vit_base_patch16_224`): its heads and image size; ignored for folders. */
+  arch?: string;
 }
 
 /** Options for one {@link VideoMAE.forward} call. */
@@ -60,9 +66,12 @@ export interface ForwardResult {
   lastHiddenState: Float32Tensor;
   /** [B, D] = lastHiddenState.mean(1). */
   meanPooled: Float32Tensor;
-  /** [B, D] what the classifier reads (classification checkpoints only). */
+  /**
+   * [B, D] what the classifier reads: classification checkpoints, and every VideoMAE V2 / original-code model
+   * (its `forward_features`).
+   */
   pooled?: Float32Tensor;
-  /** [B, num_labels] (classification checkpoints only). */
+  /** [B, num_labels] (checkpoints with a classification head only). */
   logits?: Float32Tensor;
   /** hidden_states.0 … hidden_states.L, each [B, N, D], when asked. */
   hiddenStates?: Float32Tensor[];
@@ -90,20 +99,27 @@ export class VideoMAE {
   private warnedFrames = new Set<number>();
   private description: GraphMeta = { kind: "base", labels: null, outputs: [] };
 
+  /** The model directory (or `.pth` file). */
+  readonly dir: string;
+  /** The parsed config (for a `.pth`, read off its weights). */
+  readonly config: VideoMAEConfig;
+
   private constructor(
-    /** The model directory. */
-    readonly dir: string,
-    /** The parsed config.json. */
-    readonly config: VideoMAEConfig,
-    private readonly files: string[],
-    private readonly options: Required<Omit<ModelOptions, "threads">> & { threads?: number },
-  ) {}
+    private readonly source: ModelSource,
+    private readonly options: Required<Omit<ModelOptions, "threads" | "numHeads" | "arch">> & {
+      threads?: number;
+    },
+  ) {
+    this.dir = source.path;
+    this.config = source.config;
+  }
 
   /**
-   * Loads a model from a directory in Hugging Face layout or a hub repo id (`org/name`, downloaded into the
-   * Hugging Face cache first; see {@link pullModel}).
+   * Loads a model from a directory (Hugging Face VideoMAE or OpenGVLab VideoMAE V2 hub layout), a `.pth`
+   * checkpoint of the original code, or a hub repo id (`org/name`, downloaded into the Hugging Face cache first;
+   * see {@link pullModel}).
    *
-   * @param model - a directory, or a repo id such as `MCG-NJU/videomae-base-finetuned-kinetics`
+   * @param model - a directory, a `.pth` file, or a repo id such as `MCG-NJU/videomae-base-finetuned-kinetics`
    * @param options.hub - revision, endpoint, token, offline mode and progress for the download
    * @throws VidmaeError `E_INVALID_ARGUMENT` for neither a directory nor a repo id, `E_HUB_*` for download
    *   failures, and everything {@link VideoMAE.fromDirectory} throws
@@ -112,14 +128,16 @@ export class VideoMAE {
    */
   static async load(model: string, options: ModelOptions & { hub?: PullOptions } = {}): Promise<VideoMAE> {
     const { hub, ...rest } = options;
-    return VideoMAE.fromDirectory(await resolveModelDir(model, hub), rest);
+    return VideoMAE.fromDirectory(await resolveModelPath(model, hub), rest);
   }
 
   /**
-   * Loads a model directory in Hugging Face layout. The checkpoint is verified (every key and shape) the first
-   * time a graph is built; later loads of the same files use the cached graph.
+   * Loads a model directory (Hugging Face or VideoMAE V2 hub layout) or a `.pth` checkpoint (`options.numHeads`
+   * or `options.arch` required). The checkpoint is verified (every key and shape) the first time a graph is
+   * built; later loads of the same files use the cached graph.
    *
-   * @throws VidmaeError `E_CHECKPOINT`, `E_CONFIG`, `E_WEIGHTS`, `E_UNSUPPORTED_DTYPE`
+   * @throws VidmaeError `E_CHECKPOINT`, `E_CONFIG`, `E_WEIGHTS`, `E_UNSUPPORTED_DTYPE`, `E_INVALID_ARGUMENT`
+   *   (a `.pth` without heads)
    * @example
    * const model = await VideoMAE.fromDirectory("./videomae-base");
    */
@@ -138,15 +156,23 @@ export class VideoMAE {
       throw invalidParameterError("precision", "one of: fp32, int8", opts.precision);
     if (opts.executionProvider !== "cpu" && opts.executionProvider !== "cuda")
       throw invalidParameterError("executionProvider", "one of: cpu, cuda", opts.executionProvider);
-    const config = await loadVideoMAEConfig(join(dir, "config.json"));
-    const weightsFile = findWeightsFile(dir);
-    const shards = weightsFile?.endsWith(".index.json") ? (await shardPaths(weightsFile)).shards : [];
-    const files = [join(dir, "config.json"), ...(weightsFile ? [weightsFile, ...shards] : [])];
-    const model = new VideoMAE(dir, config, files, opts);
+    const source = await openModelSource(dir, { numHeads: options.numHeads, arch: options.arch });
+    const model = new VideoMAE(source, opts);
+    if (source.inputSized) {
+      // A .pth is verified as it opens, and no input size is more likely than another: no graph yet.
+      const { kind, labels } = await source.load();
+      model.description = { kind, labels, outputs: [] };
+      return model;
+    }
     // Kind and labels come from the cached description or the verified checkpoint: one default-length graph
     // is prepared now so a bad checkpoint fails at load time, not at the first clip.
-    model.description = (await model.graph(config.num_frames, false)).meta;
+    model.description = (await model.graph(source.config.num_frames, source.config.image_size, false)).meta;
     return model;
+  }
+
+  /** The checkpoint layout: `hf`, `v2-hub` or `original-pth`. */
+  get layout(): LayoutFamily {
+    return this.source.layout.family;
   }
 
   /** Precision of the linear layers this model runs at. */
@@ -159,7 +185,7 @@ export class VideoMAE {
     return this.description.kind;
   }
 
-  /** Class labels of a classification checkpoint, by index (from `id2label`); null otherwise. */
+  /** Class labels of a classification checkpoint, by index (from `id2label`; the indices without one); null otherwise. */
   get labels(): string[] | null {
     return this.description.labels;
   }
@@ -175,42 +201,53 @@ export class VideoMAE {
   }
 
   /**
-   * sha256 over the contents of config.json, the weight files and preprocessor_config.json (when present): what
-   * identifies the vectors this model makes, for embedding stores.
+   * sha256 over the contents of config.json, the weight files and preprocessor_config.json (when present), and
+   * for VideoMAE V2 hub folders and `.pth` files also the layout and what the user supplied (heads): what
+   * identifies the vectors this model makes, for embedding stores (V1 and V2 vectors never share a space).
    *
    * @example
    * await model.contentHash(); // "sha256:9f2c…"
    */
   contentHash(): Promise<string> {
     const processor = join(this.dir, "preprocessor_config.json");
-    this.hashPromise ??= hashFiles([...this.files, ...(existsSync(processor) ? [processor] : [])]).then(
-      (h) => `sha256:${h}`,
+    const { files, identity } = this.source;
+    this.hashPromise ??= hashFiles([...files, ...(existsSync(processor) ? [processor] : [])]).then(
+      (h) => `sha256:${identity ? createHash("sha256").update(`${h}\0${identity}`).digest("hex") : h}`,
     );
     return this.hashPromise;
   }
 
   private checkpoint(): Promise<Checkpoint> {
-    this.checkpointPromise ??= loadCheckpoint(this.dir);
+    this.checkpointPromise ??= this.source.load();
     return this.checkpointPromise;
   }
 
   /** Builds (or reads from the cache) the graph for a clip length and output set; returns its bytes or path. */
   private async graphSource(
     frames: number,
+    side: number,
     hiddenStates: boolean,
   ): Promise<{ source: string | Uint8Array; meta: GraphMeta }> {
     const { precision } = this.options;
-    const key = await fingerprint(this.files, { frames, hiddenStates, precision, GRAPH_FORMAT, VERSION });
+    const { identity } = this.source;
+    const key = await fingerprint(this.source.files, {
+      frames,
+      hiddenStates,
+      precision,
+      GRAPH_FORMAT,
+      VERSION,
+      ...(identity ? { identity, side } : {}),
+    });
     if (this.options.cache) {
       const hit = await readCachedGraph<GraphMeta>(this.options.cacheDir, key);
       if (hit) return { source: hit.path, meta: hit.meta };
     }
     const ckpt = await this.checkpoint();
     const { bytes, names } = buildVideoMAEGraph(
-      ckpt.config,
+      { ...ckpt.config, image_size: side },
       ckpt.kind,
       ckpt.weights,
-      { frames, hiddenStates, precision },
+      { frames, hiddenStates, precision, layout: ckpt.layout },
       this.metadata(ckpt),
     );
     const meta: GraphMeta = { kind: ckpt.kind, labels: ckpt.labels, outputs: names };
@@ -232,6 +269,7 @@ export class VideoMAE {
       producer: `vidmae ${VERSION}`,
       model_type: "videomae",
       kind: ckpt.kind,
+      layout: ckpt.layout.family,
       config: JSON.stringify(ckpt.config),
     };
     if (ckpt.labels)
@@ -241,12 +279,13 @@ export class VideoMAE {
 
   private graph(
     frames: number,
+    side: number,
     hiddenStates: boolean,
   ): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
-    const id = `${frames}:${hiddenStates}`;
+    const id = `${frames}:${side}:${hiddenStates}`;
     let entry = this.sessions.get(id);
     if (!entry) {
-      entry = this.createSession(frames, hiddenStates);
+      entry = this.createSession(frames, side, hiddenStates);
       this.sessions.set(id, entry);
       entry.catch(() => this.sessions.delete(id));
     }
@@ -255,9 +294,10 @@ export class VideoMAE {
 
   private async createSession(
     frames: number,
+    side: number,
     hiddenStates: boolean,
   ): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
-    const { source, meta } = await this.graphSource(frames, hiddenStates);
+    const { source, meta } = await this.graphSource(frames, side, hiddenStates);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: this.options.executionProvider === "cuda" ? ["cuda", "cpu"] : ["cpu"],
       graphOptimizationLevel: "all",
@@ -292,12 +332,23 @@ export class VideoMAE {
     if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw fail("every dim must be a positive integer");
     if (length !== b * t * ch * h * w) throw fail(`${length} values do not fill it`);
     if (ch !== c.num_channels) throw fail(`the model expects ${c.num_channels} channels`);
+    if (t % c.tubelet_size !== 0)
+      throw fail(`the frame count ${t} is not a multiple of tubelet_size ${c.tubelet_size}`);
+    if (this.source.inputSized) {
+      // A .pth records neither image size nor frame count: any square input the patches tile will do.
+      if (h !== w || h % c.patch_size !== 0)
+        throw fail(
+          `the model takes square images whose side is a multiple of the patch size ${c.patch_size}`,
+        );
+      const tokens = tokenCount({ ...c, image_size: h }, t);
+      if (tokens > CONFIG_LIMITS.tokens)
+        throw fail(`${tokens} tokens per clip is above the limit of ${CONFIG_LIMITS.tokens}`);
+      return;
+    }
     if (h !== c.image_size || w !== c.image_size)
       throw fail(
         `the model takes ${c.image_size}x${c.image_size} images (image_size), not ${h}x${w}; resize the frames first`,
       );
-    if (t % c.tubelet_size !== 0)
-      throw fail(`the frame count ${t} is not a multiple of tubelet_size ${c.tubelet_size}`);
     if (t !== c.num_frames && !this.warnedFrames.has(t)) {
       this.warnedFrames.add(t);
       this.options.onWarning(
@@ -317,7 +368,7 @@ export class VideoMAE {
   async forward(pixelValues: Float32Tensor, options: ForwardOptions = {}): Promise<ForwardResult> {
     this.checkInput(pixelValues.dims, pixelValues.data.length);
     const hiddenStates = options.hiddenStates ?? false;
-    const { session, meta } = await this.graph(pixelValues.dims[1], hiddenStates);
+    const { session, meta } = await this.graph(pixelValues.dims[1], pixelValues.dims[3], hiddenStates);
     let out: ort.InferenceSession.ReturnType;
     try {
       out = await session.run({
@@ -334,10 +385,8 @@ export class VideoMAE {
       lastHiddenState: get("last_hidden_state"),
       meanPooled: get("mean_pooled"),
     };
-    if (meta.kind === "classification") {
-      result.pooled = get("pooled");
-      result.logits = get("logits");
-    }
+    if (meta.outputs.includes("pooled")) result.pooled = get("pooled");
+    if (meta.outputs.includes("logits")) result.logits = get("logits");
     if (hiddenStates)
       result.hiddenStates = meta.outputs.filter((n) => n.startsWith("hidden_states.")).map(get);
     return result;
@@ -369,18 +418,31 @@ export class VideoMAE {
    * The standalone ONNX bytes for a clip length (label map and config in the model metadata): runs in plain
    * onnxruntime, including onnxruntime-web.
    *
+   * @param options.size - image side, for a `.pth` model (which records none; default its `image_size`)
    * @example
    * await writeFile("model.onnx", await model.exportOnnx());
    */
-  async exportOnnx(options: { frames?: number; hiddenStates?: boolean } = {}): Promise<Uint8Array> {
-    const frames = options.frames ?? this.config.num_frames;
-    if (!Number.isInteger(frames) || frames < 1 || frames % this.config.tubelet_size !== 0)
+  async exportOnnx(
+    options: { frames?: number; hiddenStates?: boolean; size?: number } = {},
+  ): Promise<Uint8Array> {
+    const c = this.config;
+    const frames = options.frames ?? c.num_frames;
+    if (!Number.isInteger(frames) || frames < 1 || frames % c.tubelet_size !== 0)
+      throw invalidParameterError("frames", `positive multiple of tubelet_size (${c.tubelet_size})`, frames);
+    const side = options.size ?? c.image_size;
+    if (
+      this.source.inputSized
+        ? !Number.isInteger(side) || side < 1 || side % c.patch_size !== 0
+        : side !== c.image_size
+    )
       throw invalidParameterError(
-        "frames",
-        `positive multiple of tubelet_size (${this.config.tubelet_size})`,
-        frames,
+        "size",
+        this.source.inputSized
+          ? `positive multiple of patch_size (${c.patch_size})`
+          : `${c.image_size} (image_size)`,
+        side,
       );
-    const { source } = await this.graphSource(frames, options.hiddenStates ?? false);
+    const { source } = await this.graphSource(frames, side, options.hiddenStates ?? false);
     return typeof source === "string" ? readFile(source) : source;
   }
 

@@ -15,6 +15,7 @@ import { type Attr, ELEM, GraphBuilder, float, int, ints, str } from "../onnx/gr
 import { quantizeColumns } from "../onnx/quantize.js";
 import { type VideoMAEConfig, tokenCount } from "./config.js";
 import type { CheckpointKind } from "./keys.js";
+import { HF_LAYOUT, type Layout } from "./layout.js";
 import { sinusoidTable } from "./position.js";
 
 /** What a graph is built for: the clip length and which outputs it exposes. */
@@ -25,6 +26,8 @@ export interface GraphOptions {
   hiddenStates: boolean;
   /** Weights of the linear layers: float32, or int8 with dynamically quantized activations. */
   precision: Precision;
+  /** What the checkpoint's layout adds to HF's VideoMAE (layer scale, stored position table, …). @defaultValue HF_LAYOUT */
+  layout?: Layout;
 }
 
 /** Numeric precision of the linear layers. */
@@ -63,6 +66,7 @@ interface Ctx {
   w: Weights;
   c: VideoMAEConfig;
   precision: Precision;
+  layout: Layout;
 }
 
 /**
@@ -157,14 +161,23 @@ function patchEmbeddings(ctx: Ctx, prefix: string, pixelValues: string, frames: 
   );
 }
 
-/** `VideoMAEEmbeddings`: patch embeddings plus the fixed sinusoid table (not a checkpoint weight). */
+/**
+ * `VideoMAEEmbeddings`: patch embeddings plus the fixed sinusoid table (not a checkpoint weight), or the stored
+ * learnable table of a layout that has one (`use_learnable_pos_emb` in the original code).
+ */
 function embeddings(ctx: Ctx, prefix: string, pixelValues: string, frames: number): string {
   const tokens = tokenCount(ctx.c, frames);
   const patches = patchEmbeddings(ctx, `${prefix}patch_embeddings.`, pixelValues, frames);
+  const stored = ctx.layout.positionTokens !== null;
+  if (stored && ctx.layout.positionTokens !== tokens)
+    throw new VidmaeError(
+      "E_SHAPE",
+      `the checkpoint's learnable position table covers ${ctx.layout.positionTokens} tokens, not ${tokens}`,
+    );
   const table = ctx.g.initializer(
     `${prefix}position_embeddings`,
     [1, tokens, ctx.c.hidden_size],
-    sinusoidTable(tokens, ctx.c.hidden_size),
+    stored ? ctx.w.get(`${prefix}position_embeddings`) : sinusoidTable(tokens, ctx.c.hidden_size),
   );
   return ctx.g.node("Add", [patches, table], `${prefix}out`);
 }
@@ -244,23 +257,37 @@ function intermediate(ctx: Ctx, prefix: string, x: string): string {
   );
 }
 
-/** `VideoMAEOutput`: dense back to `hidden_size`, plus the residual. */
-function output(ctx: Ctx, prefix: string, x: string, residual: string): string {
-  const y = linear(ctx, `${prefix}dense.`, x, ctx.c.intermediate_size, ctx.c.hidden_size);
-  return ctx.g.node("Add", [y, residual], `${prefix}residual`);
+/**
+ * A residual branch's output times its layer scale (`gamma_1`/`gamma_2` of the original code, stored here as
+ * `layer_scale_1/2`) when the layout has layer scale; the branch itself otherwise.
+ */
+function layerScale(ctx: Ctx, key: string, y: string): string {
+  if (!ctx.layout.layerScale) return y;
+  const gamma = ctx.g.initializer(key, [ctx.c.hidden_size], ctx.w.get(key));
+  return ctx.g.node("Mul", [y, gamma], `${key}_out`);
 }
 
-/** `VideoMAELayer` (pre-norm): h = x + attn(LN(x)); y = h + mlp(LN(h)). */
+/** `VideoMAEOutput`: dense back to `hidden_size` (layer-scaled), plus the residual. */
+function output(ctx: Ctx, prefix: string, x: string, residual: string, scale: string): string {
+  const y = linear(ctx, `${prefix}dense.`, x, ctx.c.intermediate_size, ctx.c.hidden_size);
+  return ctx.g.node("Add", [layerScale(ctx, scale, y), residual], `${prefix}residual`);
+}
+
+/** `VideoMAELayer` (pre-norm): h = x + γ₁·attn(LN(x)); y = h + γ₂·mlp(LN(h)) (γ = 1 without layer scale). */
 function layer(ctx: Ctx, prefix: string, x: string): string {
   const eps = ctx.c.layer_norm_eps;
   const attn = attention(ctx, `${prefix}attention.`, layerNorm(ctx, `${prefix}layernorm_before.`, x, eps));
-  const h = ctx.g.node("Add", [attn, x], `${prefix}attention_residual`);
+  const h = ctx.g.node(
+    "Add",
+    [layerScale(ctx, `${prefix}layer_scale_1`, attn), x],
+    `${prefix}attention_residual`,
+  );
   const mlp = intermediate(
     ctx,
     `${prefix}intermediate.`,
     layerNorm(ctx, `${prefix}layernorm_after.`, h, eps),
   );
-  return output(ctx, `${prefix}output.`, mlp, h);
+  return output(ctx, `${prefix}output.`, mlp, h, `${prefix}layer_scale_2`);
 }
 
 /** `VideoMAEEncoder`: the layers in order; returns every hidden state (index 0 = the input). */
@@ -272,20 +299,15 @@ function encoder(ctx: Ctx, prefix: string, x: string): string[] {
 }
 
 /**
- * The classification head of `VideoMAEForVideoClassification`: `fc_norm(mean over tokens)` (eps 1e-5, torch's
- * default, not `layer_norm_eps`) with mean pooling, else token 0; then `classifier`.
+ * What the classifier reads: `fc_norm(mean over tokens)` with mean pooling (eps `layout.fcNormEps`: 1e-5,
+ * torch's default, in the HF conversions; 1e-6 in the original code), else token 0 of the normed tokens (there
+ * is no CLS token: it is the first patch).
  */
-function classificationHead(
-  ctx: Ctx,
-  lastHidden: string,
-  meanPooled: string,
-  numLabels: number,
-): { pooled: string; logits: string } {
+function pooledState(ctx: Ctx, lastHidden: string, meanPooled: string): string {
   const { g, c } = ctx;
-  const pooled = c.use_mean_pooling
-    ? layerNorm(ctx, "fc_norm.", meanPooled, 1e-5)
+  return c.use_mean_pooling
+    ? layerNorm(ctx, "fc_norm.", meanPooled, ctx.layout.fcNormEps)
     : g.node("Gather", [lastHidden, g.int64s("first_token", [0], [])], "first_token_state", { axis: int(1) });
-  return { pooled, logits: linear(ctx, "classifier.", pooled, c.hidden_size, numLabels) };
 }
 
 /**
@@ -303,7 +325,8 @@ export function buildVideoMAEGraph(
   metadata: Record<string, string>,
 ): { bytes: Uint8Array } & GraphOutputs {
   const g = new GraphBuilder();
-  const ctx: Ctx = { g, w: new Weights(weights), c: config, precision: options.precision };
+  const layout = options.layout ?? HF_LAYOUT;
+  const ctx: Ctx = { g, w: new Weights(weights), c: config, precision: options.precision, layout };
   const { frames } = options;
   const side = config.image_size;
   const tokens = tokenCount(config, frames);
@@ -325,11 +348,13 @@ export function buildVideoMAEGraph(
     keepdims: int(0),
   });
   expose(meanPooled, "mean_pooled", ["batch", D]);
-  if (kind === "classification") {
-    const numLabels = weights.get("classifier.bias")!.length;
-    const head = classificationHead(ctx, lastHidden, meanPooled, numLabels);
-    expose(head.pooled, "pooled", ["batch", D]);
-    expose(head.logits, "logits", ["batch", numLabels]);
+  if (kind === "classification" || layout.exposePooled) {
+    const pooled = pooledState(ctx, lastHidden, meanPooled);
+    expose(pooled, "pooled", ["batch", D]);
+    if (kind === "classification") {
+      const numLabels = weights.get("classifier.bias")!.length;
+      expose(linear(ctx, "classifier.", pooled, D, numLabels), "logits", ["batch", numLabels]);
+    }
   }
   if (options.hiddenStates) states.forEach((s, i) => expose(s, `hidden_states.${i}`, ["batch", tokens, D]));
   return { bytes: g.toModel({ producer: "vidmae", metadata }), names, tokens };

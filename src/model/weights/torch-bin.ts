@@ -215,8 +215,27 @@ function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** Reads every tensor of a torch zip checkpoint from `source`; `file` names it in errors. */
-async function loadTorchZip(source: ByteSource, file: string): Promise<Map<string, RawTensor>> {
+/**
+ * How to find the state dict inside a pickle whose root is not itself the dict of tensors (a training
+ * checkpoint's `{"model": state_dict, "optimizer": …}`), and which extra globals such a pickle may name.
+ */
+export interface StateDictSelector {
+  /** Returns the dict of tensors inside the unpickled root, or a sentence saying why there is none. */
+  select: (root: unknown) => Map<unknown, unknown> | string;
+  /** Extra allowed globals, e.g. `argparse.Namespace` for the `args` entry of a training checkpoint. */
+  globals?: readonly PickleCallable[];
+}
+
+const ROOT_IS_STATE_DICT: StateDictSelector = {
+  select: (root) => (root instanceof Map ? root : "holds no dict of tensors"),
+};
+
+/** Reads every tensor of a torch zip checkpoint's state dict from `source`; `file` names it in errors. */
+async function loadTorchZip(
+  source: ByteSource,
+  file: string,
+  selector: StateDictSelector = ROOT_IS_STATE_DICT,
+): Promise<Map<string, RawTensor>> {
   const fail = (why: string) => new VidmaeError("E_WEIGHTS", `${file}: ${why}`);
   if (isLegacyFormat(await source.read(0, Math.min(source.size, 512))))
     throw new VidmaeError(
@@ -245,15 +264,17 @@ async function loadTorchZip(source: ByteSource, file: string): Promise<Map<strin
     return new StorageRef(pid[2], pid[1].dtype, pid[4]);
   };
   const globals = torchGlobals((why) => new VidmaeError("E_WEIGHTS", `${pklSource}: ${why}`));
+  for (const extra of selector.globals ?? []) globals.set(extra.name, extra);
   const root = unpickle(await zip.read(zip.entries.get(pklName)!), {
     source: pklSource,
     globals,
     persistentLoad,
   });
-  if (!(root instanceof Map)) throw fail(`${pklName} holds no dict of tensors`);
+  const stateDict = selector.select(root);
+  if (typeof stateDict === "string") throw fail(`${pklName} ${stateDict}`);
 
   const refs = new Map<string, TensorRef>();
-  for (const [key, value] of root) {
+  for (const [key, value] of stateDict) {
     // Keys are printed and compared: a crafted key (a list sharing itself a thousandfold) must not be.
     if (typeof key !== "string") throw fail(`${pklName} has a state dict key that is not a string`);
     if (!(value instanceof TensorRef)) throw fail(`state dict entry ${key} is not a tensor`);
@@ -391,18 +412,24 @@ export function parseTorchBin(bytes: Uint8Array, file: string): Promise<Map<stri
 
 /**
  * Reads a `torch.save` zip checkpoint from disk, one storage blob at a time (never the whole file at once).
+ * Only the state dict's storages are read: with a `selector` picking it out of a training checkpoint, the
+ * optimizer's tensors stay unread.
  *
+ * @param selector - where the state dict is inside the pickle (default: the pickle's root is the state dict)
  * @throws VidmaeError `E_IO` when the file cannot be read or is not a regular file; otherwise as
  *   {@link parseTorchBin}
  * @example
  * const tensors = await readTorchBin("hub/videomae-base/pytorch_model.bin");
  * tensors.get("videomae.embeddings.patch_embeddings.projection.weight")?.dtype; // "F32"
  */
-export async function readTorchBin(path: string): Promise<Map<string, RawTensor>> {
+export async function readTorchBin(
+  path: string,
+  selector?: StateDictSelector,
+): Promise<Map<string, RawTensor>> {
   let handle: FileHandle | undefined;
   try {
     handle = (await openRegularFile(path)).handle;
-    return await loadTorchZip(await fileSource(handle), path);
+    return await loadTorchZip(await fileSource(handle), path, selector);
   } catch (e) {
     throw wrapError(e, "E_IO", `Cannot read ${path}`);
   } finally {

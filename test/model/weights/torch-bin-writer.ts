@@ -111,8 +111,8 @@ function rowMajor(shape: number[]): number[] {
   return stride;
 }
 
-/** Writes one tensor (key, then the rebuild call) as `torch.save` does. */
-function writeTensor(w: PickleWriter, t: WrittenTensor, storages: Record<string, Uint8Array>): void {
+/** Writes one tensor's rebuild call as `torch.save` does. */
+export function writeTensor(w: PickleWriter, t: WrittenTensor, storages: Record<string, Uint8Array>): void {
   if (t.parameter) w.global("torch._utils", "_rebuild_parameter").mark();
   w.global("torch._utils", t.v3Dtype ? "_rebuild_tensor_v3" : "_rebuild_tensor_v2").mark();
   const numel = (storages[t.storage]?.length ?? 0) / STORAGE_UNIT[t.storageType];
