@@ -4,7 +4,7 @@
  * with the rule's name and this comment's order.
  */
 const LAYERS = [
-  ["errors", "version", "numeric", "io"],
+  ["errors", "version", "native", "numeric", "io"],
   ["video"],
   ["preprocess"],
   ["model"],

@@ -2,25 +2,42 @@
  * Wall time and CPU core-seconds of a piece of work: this process's CPU (all its threads, so onnxruntime's pool
  * counts) and its finished children's (FFmpeg, ffprobe, Python), read from /proc/self/stat.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { cpus } from "node:os";
 
 /** Linux reports /proc times in USER_HZ ticks, which is 100 on every architecture Node runs on. */
 const USER_HZ = 100;
 
+/** utime + stime + cutime + cstime of a /proc/<pid>/stat line, in seconds; `own` false leaves out the first two. */
+function statCpuSeconds(stat: string, own: boolean): number {
+  // Fields after the command name (which may hold spaces) start at field 3; utime, stime, cutime, cstime are 14-17.
+  const f = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  return ((own ? f[11] + f[12] : 0) + f[13] + f[14]) / USER_HZ;
+}
+
 /**
- * CPU seconds of this process's reaped children (cutime + cstime), or null where /proc is missing (not Linux).
- * 10 ms resolution: sum over several runs before dividing.
+ * CPU seconds of this process's children: the reaped ones (cutime + cstime) plus the live ones with their own
+ * reaped children, so FFmpeg runs started by the long-lived tool launcher (`src/video/run-tool.ts`) count too.
+ * Null where /proc is missing (not Linux). 10 ms resolution: sum over several runs before dividing.
  *
  * @example
  * const before = childCpuSeconds(); await decodeFrames(info, [0]); const ffmpeg = childCpuSeconds()! - before!;
  */
 export function childCpuSeconds(): number | null {
   try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are 16 and 17.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
+    let total = statCpuSeconds(readFileSync("/proc/self/stat", "utf8"), false);
+    for (const tid of readdirSync("/proc/self/task"))
+      for (const pid of readFileSync(`/proc/self/task/${tid}/children`, "utf8").split(" ").filter(Boolean)) {
+        try {
+          total += statCpuSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"), true);
+        } catch {
+          // The child ended between the two reads: its time is in our cutime next time.
+        }
+      }
+    return total;
   } catch {
     return null;
   }

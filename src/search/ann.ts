@@ -4,9 +4,9 @@
  * so an index never answers for vectors of another space.
  */
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import type * as Usearch from "usearch";
 import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
+import { lazyRequire } from "../native.js";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import type { LoadedVectors, VectorLevel, VectorRow } from "../store/types.js";
 import type { Neighbors } from "./exact.js";
@@ -86,16 +86,11 @@ const DEFAULTS: Required<AnnOptions> = {
 };
 const QUANTIZATIONS: readonly string[] = ["f32", "f16", "i8"];
 
-let usearchModule: typeof Usearch | undefined;
-
 /**
- * usearch, loaded on first use through its CommonJS build: its ES module looks for its native build at import
- * time from a global `__dirname` when one exists (e.g. under `node -e`) and climbs `..` until it crashes, and no
- * one who only embeds videos should pay for loading it.
+ * usearch, through its CommonJS build (see `native.ts`): its ES module looks for its native build at import time
+ * from a global `__dirname` when one exists (e.g. under `node -e`) and climbs `..` until it crashes.
  */
-function usearch(): typeof Usearch {
-  return (usearchModule ??= createRequire(import.meta.url)("usearch") as typeof Usearch);
-}
+const usearch = lazyRequire<typeof Usearch>("usearch");
 
 /**
  * Where the index of one space and level of the store at `dbPath` lives, beside the store:

@@ -5,12 +5,15 @@
  * Scores and their arithmetic (row terms, query preparation, score ↔ distance) are the k-NN engine's, in
  * numeric/knn-scores.ts; they are re-exported here for the search modules.
  */
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
 import { wrapError } from "../errors.js";
+import { lazyRequire } from "../native.js";
 import { ELEM, GraphBuilder, float, int } from "../model/onnx/graph.js";
 import { blockingScoreKernel } from "../numeric/knn-native.js";
 import type { ScoreKernel } from "../numeric/knn.js";
 import type { Metric } from "./validate.js";
+
+const ort = lazyRequire<typeof Ort>("onnxruntime-node");
 
 export {
   SCORE_ERROR,
@@ -22,7 +25,7 @@ export {
 } from "../numeric/knn-scores.js";
 
 /** One session per metric for the life of the process: graph building and session setup cost ~10 ms. */
-const sessions = new Map<Metric, Promise<ort.InferenceSession>>();
+const sessions = new Map<Metric, Promise<Ort.InferenceSession>>();
 
 function scoreGraph(metric: Metric): Uint8Array {
   const g = new GraphBuilder();
@@ -37,10 +40,10 @@ function scoreGraph(metric: Metric): Uint8Array {
   return g.toModel({ producer: "vidmae-search", graphName: `scores_${metric}` });
 }
 
-function session(metric: Metric): Promise<ort.InferenceSession> {
+function session(metric: Metric): Promise<Ort.InferenceSession> {
   let s = sessions.get(metric);
   if (!s) {
-    s = ort.InferenceSession.create(scoreGraph(metric), { graphOptimizationLevel: "all" });
+    s = ort().InferenceSession.create(scoreGraph(metric), { graphOptimizationLevel: "all" });
     // A failed creation must not poison later calls.
     s.catch(() => sessions.delete(metric));
     sessions.set(metric, s);
@@ -70,9 +73,9 @@ export async function scoreBlock(
     const out = await (
       await session(metric)
     ).run({
-      q: new ort.Tensor("float32", queries, [m, dim]),
-      x: new ort.Tensor("float32", rows, [n, dim]),
-      t: new ort.Tensor("float32", terms, [n]),
+      q: new (ort().Tensor)("float32", queries, [m, dim]),
+      x: new (ort().Tensor)("float32", rows, [n, dim]),
+      t: new (ort().Tensor)("float32", terms, [n]),
     });
     return out.scores.data as Float32Array;
   } catch (e) {

@@ -6,10 +6,19 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { copyFile, link, open, stat, unlink } from "node:fs/promises";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { lazyRequire } from "../native.js";
 import { VidmaeError } from "../errors.js";
 import { migrate } from "./migrations.js";
 import { spaceFromRow, type SpaceRow } from "./rows.js";
+
+/**
+ * better-sqlite3's `Database` class, loaded at the first store opened (see `native.ts`).
+ *
+ * @example
+ * const db = new (sqliteDriver())(":memory:");
+ */
+export const sqliteDriver: () => typeof BetterSqlite3 = lazyRequire("better-sqlite3");
 import { SQLITE_MIGRATIONS } from "./schema.js";
 
 /** The first bytes of every SQLite 3 database file. */
@@ -69,10 +78,13 @@ export async function inspectSqliteFile(path: string): Promise<"missing" | "data
  * @example
  * await createSqliteFile("e.db", (db) => migrate(db, SQLITE_MIGRATIONS, "e.db"));
  */
-export async function createSqliteFile(path: string, init: (db: Database.Database) => void): Promise<void> {
+export async function createSqliteFile(
+  path: string,
+  init: (db: BetterSqlite3.Database) => void,
+): Promise<void> {
   const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
-    const db = new Database(tmp);
+    const db = new (sqliteDriver())(tmp);
     try {
       init(db);
     } finally {
@@ -104,7 +116,7 @@ let expected: ReadonlyMap<string, readonly string[]> | undefined;
  */
 export function schemaTables(): ReadonlyMap<string, readonly string[]> {
   if (!expected) {
-    const db = new Database(":memory:");
+    const db = new (sqliteDriver())(":memory:");
     try {
       migrate(db, SQLITE_MIGRATIONS, ":memory:");
       const tables = new Map<string, string[]>();

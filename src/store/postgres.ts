@@ -7,10 +7,11 @@
  * as its text and TIMESTAMPTZ as ISO-8601 strings. A server restart or a dropped connection is retried (the pool
  * opens new connections) for up to `reconnectMs`; conflicts between concurrent writers are retried a few times.
  */
-import pg from "pg";
+import type Pg from "pg";
 import type { Pool, PoolClient } from "pg";
 import { z } from "zod";
 import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
+import { lazyRequire } from "../native.js";
 import { parseInput } from "../space/input.js";
 import { StoreCore, type Dialect, type Mode } from "./core.js";
 import {
@@ -60,24 +61,27 @@ export function redactUrl(url: string): string {
 }
 
 const OID = { int8: 20, json: 114, jsonb: 3802, timestamptz: 1184 } as const;
-const defaultTimestamptz = pg.types.getTypeParser(OID.timestamptz) as (text: string) => Date;
+const pgDriver = lazyRequire<typeof Pg>("pg");
 
-/** Type parsers that give rows.ts the values SQLite gives it (see the file comment). */
-const TYPES = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    switch (oid) {
-      case OID.int8:
-        return (text: string) => Number(text);
-      case OID.json:
-      case OID.jsonb:
-        return (text: string) => text;
-      case OID.timestamptz:
-        return (text: string) => defaultTimestamptz(text).toISOString();
-      default:
-        return pg.types.getTypeParser(oid, format);
-    }
-  },
-} as pg.CustomTypesConfig;
+/** Type parsers that give rows.ts the values SQLite gives it (see the file comment); made when the first store opens. */
+function typeParsers(pg: typeof Pg): Pg.CustomTypesConfig {
+  const defaultTimestamptz = pg.types.getTypeParser(OID.timestamptz) as (text: string) => Date;
+  return {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      switch (oid) {
+        case OID.int8:
+          return (text: string) => Number(text);
+        case OID.json:
+        case OID.jsonb:
+          return (text: string) => text;
+        case OID.timestamptz:
+          return (text: string) => defaultTimestamptz(text).toISOString();
+        default:
+          return pg.types.getTypeParser(oid, format);
+      }
+    },
+  } as Pg.CustomTypesConfig;
+}
 
 /** SQLSTATEs of a lost or refused connection, or of a server going down or starting up. */
 const CONNECTION_STATES = new Set(["08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03"]);
@@ -171,10 +175,11 @@ export class PgStore extends StoreCore {
       throw invalidParameterError("url", "postgres:// URL", url);
     const opts = parseInput(optionsSchema, options, "options");
     const where = redactUrl(url) + (opts.schema ? ` (schema ${opts.schema})` : "");
+    const pg = pgDriver();
     const pool = new pg.Pool({
       connectionString: url,
       max: opts.poolSize,
-      types: TYPES,
+      types: typeParsers(pg),
       connectionTimeoutMillis: 10_000,
       application_name: "vidmae",
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),

@@ -9,7 +9,6 @@
  */
 import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import type { Database as Db, Statement } from "better-sqlite3";
 import { wrapError } from "../errors.js";
 import { StoreCore, type Dialect, type Mode } from "./core.js";
@@ -22,6 +21,7 @@ import {
   damagedStore,
   firstVectorLength,
   inspectSqliteFile,
+  sqliteDriver,
 } from "./integrity.js";
 import { executeSqlite, migrate, schemaVersion, type MigrationContext } from "./migrations.js";
 import { vectorToBlob, type SpaceRow } from "./rows.js";
@@ -110,7 +110,7 @@ export class SqliteStore extends StoreCore {
           migrate(created, SQLITE_MIGRATIONS, path);
         });
       }
-      db = new Database(path, { timeout: 10_000, fileMustExist: !memory });
+      db = new (sqliteDriver())(path, { timeout: 10_000, fileMustExist: !memory });
     } catch (error) {
       throw wrapError(error, "E_STORE", `Cannot open embedding store ${path}`);
     }

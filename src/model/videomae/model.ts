@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
+import { lazyRequire } from "../../native.js";
 import { VidmaeError, invalidParameterError, wrapError } from "../../errors.js";
 import { VERSION } from "../../version.js";
 import { type PullOptions } from "../hub/pull.js";
@@ -18,6 +19,8 @@ import type { CheckpointKind } from "./keys.js";
 import type { LayoutFamily } from "./layout.js";
 import { type Precision, buildVideoMAEGraph } from "./modeling.js";
 import { type ModelSource, openModelSource } from "./source.js";
+
+const ort = lazyRequire<typeof Ort>("onnxruntime-node");
 
 /** Bumped whenever the graph builder changes what it emits, so stale cached graphs are not reused. */
 const GRAPH_FORMAT = 3;
@@ -93,7 +96,7 @@ interface GraphMeta {
  * model.topK(out.logits!, 3)[0]; // [{ label: "juggling", index: 4, score: 0.31 }, …]
  */
 export class VideoMAE {
-  private readonly sessions = new Map<string, Promise<{ session: ort.InferenceSession; meta: GraphMeta }>>();
+  private readonly sessions = new Map<string, Promise<{ session: Ort.InferenceSession; meta: GraphMeta }>>();
   private checkpointPromise: Promise<Checkpoint> | null = null;
   private hashPromise: Promise<string> | null = null;
   private warnedFrames = new Set<number>();
@@ -281,7 +284,7 @@ export class VideoMAE {
     frames: number,
     side: number,
     hiddenStates: boolean,
-  ): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
+  ): Promise<{ session: Ort.InferenceSession; meta: GraphMeta }> {
     const id = `${frames}:${side}:${hiddenStates}`;
     let entry = this.sessions.get(id);
     if (!entry) {
@@ -296,9 +299,9 @@ export class VideoMAE {
     frames: number,
     side: number,
     hiddenStates: boolean,
-  ): Promise<{ session: ort.InferenceSession; meta: GraphMeta }> {
+  ): Promise<{ session: Ort.InferenceSession; meta: GraphMeta }> {
     const { source, meta } = await this.graphSource(frames, side, hiddenStates);
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
+    const sessionOptions: Ort.InferenceSession.SessionOptions = {
       executionProviders: this.options.executionProvider === "cuda" ? ["cuda", "cpu"] : ["cpu"],
       graphOptimizationLevel: "all",
       ...(this.options.threads ? { intraOpNumThreads: this.options.threads } : {}),
@@ -306,8 +309,8 @@ export class VideoMAE {
     try {
       const session =
         typeof source === "string"
-          ? await ort.InferenceSession.create(source, sessionOptions)
-          : await ort.InferenceSession.create(source, sessionOptions);
+          ? await ort().InferenceSession.create(source, sessionOptions)
+          : await ort().InferenceSession.create(source, sessionOptions);
       return { session, meta };
     } catch (e) {
       throw wrapError(
@@ -369,10 +372,10 @@ export class VideoMAE {
     this.checkInput(pixelValues.dims, pixelValues.data.length);
     const hiddenStates = options.hiddenStates ?? false;
     const { session, meta } = await this.graph(pixelValues.dims[1], pixelValues.dims[3], hiddenStates);
-    let out: ort.InferenceSession.ReturnType;
+    let out: Ort.InferenceSession.ReturnType;
     try {
       out = await session.run({
-        pixel_values: new ort.Tensor("float32", pixelValues.data, pixelValues.dims),
+        pixel_values: new (ort().Tensor)("float32", pixelValues.data, pixelValues.dims),
       });
     } catch (e) {
       throw wrapError(e, "E_INFERENCE", `${this.dir}: inference failed`);
