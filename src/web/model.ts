@@ -7,6 +7,10 @@ import { VidmaeError, invalidParameterError, wrapError } from "../errors.js";
 import { MAX_CONFIG_BYTES, type VideoMAEConfig, parseConfigFields } from "../model/videomae/config.js";
 import type { CheckpointKind } from "../model/videomae/keys.js";
 import { type Precision, buildVideoMAEGraph } from "../model/videomae/modeling.js";
+import { HF_LAYOUT, type Layout } from "../model/videomae/layout.js";
+import { kindOf, layoutOf, toVideoMAEConfig } from "../model/videomae/v2/arch.js";
+import { isV2HubConfig, parseV2HubConfig, v2HubWeights } from "../model/videomae/v2/hub-config.js";
+import { headLabels } from "../model/videomae/v2/kinetics-labels.js";
 import { verifyCheckpoint } from "../model/videomae/verify.js";
 import { parseSafetensors } from "../model/weights/safetensors-format.js";
 import {
@@ -96,6 +100,8 @@ export class WebVideoMAE {
     readonly precision: Precision,
     private readonly weights: Map<string, Float32Array>,
     private readonly providers: string[],
+    /** How the checkpoint differs from HF's VideoMAE (V2 hub folders: layer scale, eps, pooling). */
+    private readonly layout: Layout = HF_LAYOUT,
   ) {}
 
   private session(frames: number): Promise<ort.InferenceSession> {
@@ -105,7 +111,7 @@ export class WebVideoMAE {
         this.config,
         this.kind,
         this.weights,
-        { frames, hiddenStates: false, precision: this.precision },
+        { frames, hiddenStates: false, precision: this.precision, layout: this.layout },
         { producer: "vidmae web", model_type: "videomae", kind: this.kind },
       );
       s = createSession(bytes, this.providers, this.url);
@@ -257,7 +263,9 @@ export async function loadModel(folderUrl: string, options: LoadModelOptions = {
       "E_CHECKPOINT",
       `${configUrl}: missing; a VideoMAE model directory needs a config.json`,
     );
-  const fields = parseConfigFields(parseJson(configBytes, configUrl, "E_CONFIG"), configUrl);
+  const configJson = parseJson(configBytes, configUrl, "E_CONFIG");
+  const v2Arch = isV2HubConfig(configJson) ? parseV2HubConfig(configJson, configUrl) : null;
+  const fields = v2Arch ? toVideoMAEConfig(v2Arch, configUrl) : parseConfigFields(configJson, configUrl);
 
   const processorUrl = fileUrl(base, "preprocessor_config.json");
   const processorBytes = await fetchFile(processorUrl, {
@@ -273,13 +281,28 @@ export async function loadModel(folderUrl: string, options: LoadModelOptions = {
   const weightBytes = await fetchFile(weightsUrl, { ...fetchOpts, maxBytes: MAX_WEIGHT_BYTES });
   if (!weightBytes)
     throw new VidmaeError("E_CHECKPOINT", `${base}: no weights found (expected model.safetensors)`);
-  const { config, kind, weights, labels } = verifyCheckpoint(
-    fields,
-    configUrl,
-    parseSafetensors(weightBytes, weightsUrl),
-    weightsUrl,
+  const tensors = parseSafetensors(weightBytes, weightsUrl);
+  // A V2 hub folder maps its own key names onto the same builders, as in Node (src/model/videomae/source.ts).
+  const { config, kind, weights, labels } = v2Arch
+    ? {
+        config: fields,
+        kind: kindOf(v2Arch),
+        weights: v2HubWeights(tensors, v2Arch, weightsUrl, configUrl),
+        labels: headLabels(v2Arch.numClasses),
+      }
+    : verifyCheckpoint(fields, configUrl, tensors, weightsUrl);
+  const layout = v2Arch ? layoutOf(v2Arch, "v2-hub") : HF_LAYOUT;
+  const model = new WebVideoMAE(
+    base,
+    config,
+    kind,
+    labels,
+    preprocessor,
+    precision,
+    weights,
+    providers,
+    layout,
   );
-  const model = new WebVideoMAE(base, config, kind, labels, preprocessor, precision, weights, providers);
   // One graph now, so a checkpoint onnxruntime-web cannot run fails at load time, not at the first clip.
   await model.prepare(config.num_frames);
   return model;

@@ -141,6 +141,26 @@ describe("vidmae/web in headless Chromium", { skip }, () => {
     });
   }
 
+  test(`a VideoMAE V2 hub folder matches OpenGVLab's reference within ${TOLERANCE}`, async (t) => {
+    const ref = await readSafetensors(fixture("videomae-v2/v2-hub/reference.safetensors"));
+    const get = (key: string) => toFloat32(ref.get(key)!, key, "reference.safetensors");
+    const out = await runInPage(
+      page,
+      "/fixtures/videomae-v2/v2-hub/",
+      Array.from(get("pixel_values")),
+      ref.get("pixel_values")!.shape,
+    );
+    assert.ok(!("code" in out), JSON.stringify(out));
+    const r = out as WebResult;
+    assert.equal(r.kind, "base");
+    assert.equal(r.labels, null);
+    const gap = maxAbsDiff(r.lastHiddenState, get("last_hidden_state"));
+    t.diagnostic(`last_hidden_state max abs gap ${gap.toExponential(2)}`);
+    assert.ok(gap <= TOLERANCE);
+    assert.ok(maxAbsDiff(r.meanPooled, get("mean_pooled")) <= TOLERANCE);
+    assert.ok(maxAbsDiff(r.pooled, get("pooled")) <= TOLERANCE);
+  });
+
   test("a second load reads the weights from the browser cache", async () => {
     const folder = "/fixtures/videomae/tiny-classifier/";
     const first = (await runInPage(page, folder, null, [])) as WebResult;

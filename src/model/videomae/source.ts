@@ -11,9 +11,10 @@ import { type Checkpoint, findWeightsFile, loadCheckpoint, readWeights } from ".
 import { type VideoMAEConfig, parseVideoMAEConfig } from "./config.js";
 import { readConfigJson } from "./config-file.js";
 import { HF_LAYOUT, type Layout } from "./layout.js";
-import { type OriginalArch, kindOf, layoutOf, mapOriginalWeights, toVideoMAEConfig } from "./v2/arch.js";
-import { isV2HubConfig, parseV2HubConfig } from "./v2/hub-config.js";
+import { kindOf, layoutOf, mapOriginalWeights, toVideoMAEConfig } from "./v2/arch.js";
+import { isV2HubConfig, parseV2HubConfig, v2HubWeights } from "./v2/hub-config.js";
 import { type PthOptions, inferArch, isPretrainingOnly, readPthStateDict } from "./v2/pth.js";
+import { headLabels } from "./v2/kinetics-labels.js";
 
 /** An opened model: enough to check inputs and key caches before any weight is read (except for a `.pth`). */
 export interface ModelSource {
@@ -34,9 +35,6 @@ export interface ModelSource {
   load(): Promise<Checkpoint>;
 }
 
-/** Prefix of every key in a V2 hub `model.safetensors`: the hub wrapper keeps the network as `.model`. */
-const HUB_PREFIX = "model.";
-
 /**
  * A folder's config gives its heads: a `--num-heads` that disagrees is a mistake (another model was meant), not
  * something to apply.
@@ -48,11 +46,6 @@ function checkHeads(config: VideoMAEConfig, file: string, options: PthOptions): 
       `${config.num_attention_heads} (what ${file} says) or nothing`,
       options.numHeads,
     );
-}
-
-/** Labels of a head without a label map: the class indices. */
-function indexLabels(a: OriginalArch): string[] | null {
-  return a.numClasses > 0 ? Array.from({ length: a.numClasses }, (_, i) => String(i)) : null;
 }
 
 async function hfSource(dir: string, json: unknown, options: PthOptions): Promise<ModelSource> {
@@ -82,16 +75,13 @@ async function v2HubSource(dir: string, json: unknown, options: PthOptions): Pro
   const layout = layoutOf(arch, "v2-hub");
   const load = async (): Promise<Checkpoint> => {
     const { file, tensors, files } = await readWeights(dir);
-    const unprefixed = new Map(
-      [...tensors].map(([k, t]) => [k.startsWith(HUB_PREFIX) ? k.slice(HUB_PREFIX.length) : k, t]),
-    );
     return {
       dir,
       config,
       kind: kindOf(arch),
       weightsFile: file,
-      weights: mapOriginalWeights(unprefixed, arch, file, `${configPath}`),
-      labels: indexLabels(arch),
+      weights: v2HubWeights(tensors, arch, file, configPath),
+      labels: headLabels(arch.numClasses),
       files: [configPath, ...files],
       layout,
     };
@@ -119,7 +109,7 @@ async function pthSource(file: string, options: PthOptions): Promise<ModelSource
     kind: kindOf(arch),
     weightsFile: file,
     weights,
-    labels: indexLabels(arch),
+    labels: headLabels(arch.numClasses),
     files: [file],
     layout,
   };

@@ -367,6 +367,26 @@ describe("loading errors", () => {
 });
 
 describe("what V2 models share with the rest", () => {
+  test("a head with 400 or 710 outputs is named by the Kinetics-400 / -710 label maps, others by index", async () => {
+    for (const [numClasses, first, last] of [
+      [400, "abseiling", "zumba"],
+      [710, "riding a bike", "bull fighting"],
+    ] as const) {
+      const a = arch({ embedDim: 8, depth: 1, numHeads: 2, numClasses });
+      const path = await writeOriginalPth(
+        join(tempDir(), `k${numClasses}.pth`),
+        randomOriginalWeights(a, 3),
+        {
+          wrap: "model",
+        },
+      );
+      const model = await VideoMAE.load(path, { ...quiet, numHeads: 2 });
+      assert.equal(model.labels?.length, numClasses);
+      assert.deepEqual([model.labels?.[0], model.labels?.at(-1)], [first, last]);
+      await model.release();
+    }
+  });
+
   test("the content hash carries the layout and the heads, so V1 and V2 vectors never share a space", async () => {
     const hub = await VideoMAE.load(fixture("videomae-v2/v2-hub"), quiet);
     const plain = `sha256:${await hashFiles([

@@ -21,7 +21,7 @@
  */
 import { VidmaeError } from "../../../errors.js";
 import { type RawTensor, toFloat32 } from "../../weights/tensor.js";
-import { verifyTensors } from "../checkpoint.js";
+import { verifyTensors } from "../verify.js";
 import { type VideoMAEConfig, checkConfigLimits } from "../config.js";
 import type { CheckpointKind } from "../keys.js";
 import type { Layout, LayoutFamily } from "../layout.js";

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { VidmaeError } from "../../../errors.js";
-import type { OriginalArch } from "./arch.js";
+import type { RawTensor } from "../../weights/tensor.js";
+import { type OriginalArch, mapOriginalWeights } from "./arch.js";
 
 const positiveInt = z.number().int().positive();
 
@@ -90,4 +91,26 @@ export function parseV2HubConfig(json: unknown, file: string): OriginalArch {
     numFrames: m.num_frames,
     layerNormEps: m.layer_norm_eps,
   };
+}
+
+/** Prefix of every key in a V2 hub `model.safetensors`: the hub wrapper keeps the network as `.model`. */
+const HUB_PREFIX = "model.";
+
+/**
+ * The graph builder's weights from a V2 hub `model.safetensors`: the wrapper's `model.` prefix stripped, then
+ * verified and mapped as for a `.pth` (see `mapOriginalWeights`).
+ *
+ * @example
+ * const weights = v2HubWeights(readSafetensors("model.safetensors").tensors, arch, "model.safetensors", "config.json");
+ */
+export function v2HubWeights(
+  tensors: ReadonlyMap<string, RawTensor>,
+  arch: OriginalArch,
+  file: string,
+  configFile: string,
+): Map<string, Float32Array> {
+  const unprefixed = new Map(
+    [...tensors].map(([k, t]) => [k.startsWith(HUB_PREFIX) ? k.slice(HUB_PREFIX.length) : k, t]),
+  );
+  return mapOriginalWeights(unprefixed, arch, file, configFile);
 }
