@@ -55,7 +55,7 @@ describe("npm run lint: the layer rules", () => {
     assert.notEqual(status, 0);
     assert.match(
       output,
-      /error layer-errors-version-numeric-io: src\/numeric\/solve\.ts → src\/classify\/fit\.ts/,
+      /error layer-errors-version-native-numeric-io: src\/numeric\/solve\.ts → src\/classify\/fit\.ts/,
     );
   });
 
